@@ -1,0 +1,113 @@
+package dev.stagecoach.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The scheduler's REST API, as the CLI uses it. */
+final class ApiClient {
+
+    /** An answer that is not a success, with the problems the server listed. */
+    static final class ApiException extends RuntimeException {
+        final int status;
+        final List<String> problems;
+
+        ApiException(int status, String message, List<String> problems) {
+            super(message);
+            this.status = status;
+            this.problems = problems;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiClient(String baseUrl) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    JsonNode register(String yaml, String fileName) {
+        return json(send(HttpRequest.newBuilder(uri("/api/pipelines?file=" + java.net.URLEncoder.encode(fileName, StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(yaml))));
+    }
+
+    JsonNode start(String pipeline, Map<String, String> parameters, String requestedBy) {
+        return json(send(HttpRequest.newBuilder(uri("/api/pipelines/" + pipeline + "/runs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(write(Map.of("parameters", parameters, "requestedBy", requestedBy))))));
+    }
+
+    JsonNode run(String runId) {
+        return json(send(HttpRequest.newBuilder(uri("/api/runs/" + runId)).GET()));
+    }
+
+    String report(String runId) {
+        return send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/report")).GET());
+    }
+
+    JsonNode cancel(String runId, String by) {
+        return json(send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/cancel"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(write(Map.of("by", by))))));
+    }
+
+    private String send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new ApiException(0, "cannot reach the scheduler at " + baseUrl
+                    + "; start it with `stagecoach up` or point --server at it", List.of());
+        } catch (IOException e) {
+            throw new ApiException(0, "talking to " + baseUrl + " failed: " + e, List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, "interrupted", List.of());
+        }
+        if (response.statusCode() >= 300) {
+            String message = "HTTP " + response.statusCode();
+            List<String> problems = new ArrayList<>();
+            try {
+                JsonNode body = JSON.readTree(response.body());
+                message = body.path("error").asText(message);
+                body.path("problems").forEach(p -> problems.add(p.asText()));
+            } catch (IOException e) {
+                message = message + ": " + response.body();
+            }
+            throw new ApiException(response.statusCode(), message, problems);
+        }
+        return response.body();
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new ApiException(0, "the scheduler answered something that is not JSON: " + body, List.of());
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

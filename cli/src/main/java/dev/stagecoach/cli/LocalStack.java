@@ -1,0 +1,285 @@
+package dev.stagecoach.cli;
+
+import dev.stagecoach.events.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The whole of Stagecoach on this machine: a Kafka broker and the three services, each a
+ * process of its own started from the packaged build, logs in one folder. Used by
+ * {@code stagecoach up}/{@code demo} and by the end-to-end tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String SCHEDULER = "scheduler-service";
+    public static final String WORKER = "stage-workers";
+    public static final String NOTIFIER = "notifier-service";
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    private static final int RUN_PARTITIONS = 4;
+    private static final int COMMAND_PARTITIONS = 8;
+
+    private final Path home;
+    private final Path stateDir;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final StackFile stackFile;
+    private String bootstrapServers;
+
+    /**
+     * @param home the repository root, where the packaged modules are
+     * @param stateDir where the broker's data, the services' state and all logs go
+     */
+    public LocalStack(Path home, Path stateDir) {
+        this.home = home.toAbsolutePath();
+        this.stateDir = stateDir.toAbsolutePath();
+        this.stackFile = new StackFile(this.stateDir);
+    }
+
+    public Path logsDir() {
+        return stateDir.resolve("logs");
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schedulerUrl() {
+        return "http://127.0.0.1:" + ports.get(SCHEDULER);
+    }
+
+    /** Starts a broker as a child process, then {@link #startServices}. */
+    public LocalStack start() {
+        startBroker();
+        startServices(bootstrapServers);
+        return this;
+    }
+
+    /** Starts the three services against a broker that already runs, and waits until each is ready. */
+    public LocalStack startServices(String bootstrap) {
+        this.bootstrapServers = bootstrap;
+        createTopics();
+        startService(SCHEDULER, SCHEDULER, List.of());
+        startService(WORKER, WORKER, List.of());
+        startService(NOTIFIER, NOTIFIER, List.of());
+        for (String service : List.of(SCHEDULER, WORKER, NOTIFIER)) {
+            awaitReady(service);
+        }
+        stackFile.write(bootstrapServers, ports, pids());
+        return this;
+    }
+
+    public void startBroker() {
+        try {
+            Files.createDirectories(logsDir());
+            Path portFile = stateDir.resolve("broker.address");
+            Files.deleteIfExists(portFile);
+            Path testkit = home.resolve("testkit/target");
+            String classpath = testkit.resolve("testkit-" + Version.PROJECT + ".jar") + java.io.File.pathSeparator
+                    + testkit.resolve("lib") + java.io.File.separator + "*";
+            requireBuilt(testkit.resolve("testkit-" + Version.PROJECT + ".jar"));
+            Process broker = launch("kafka", List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
+                    "dev.stagecoach.testkit.KafkaBrokerMain", "--data-dir", stateDir.resolve("kafka").toString(),
+                    "--port-file", portFile.toString()));
+            Instant giveUp = Instant.now().plus(READY_WITHIN);
+            while (!Files.exists(portFile)) {
+                if (!broker.isAlive() || Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("the Kafka broker did not start; see " + logsDir().resolve("kafka.log"));
+                }
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
+            bootstrapServers = Files.readString(portFile).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts (or restarts, on the same port and state) one service process.
+     *
+     * @param name names the process, its log file and, for a worker, its worker id
+     * @param module the packaged module to run
+     * @param jvmArgs extra JVM options, such as system properties
+     */
+    public void startService(String name, String module, List<String> jvmArgs) {
+        Path jar = home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        requireBuilt(jar);
+        int port = ports.computeIfAbsent(name, s -> freePort());
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + bootstrapServers));
+        // Only keys the module knows: each service validates every stagecoach.* key it is given.
+        if (module.equals(SCHEDULER)) {
+            command.add("-Dkafka-streams.state.dir=" + stateDir.resolve("scheduler-state"));
+        } else if (module.equals(WORKER)) {
+            command.add("-Dstagecoach.worker.work-dir=" + stateDir.resolve("work"));
+            command.add("-Dstagecoach.worker.id=" + name);
+        }
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar.toString()));
+        processes.put(name, launch(name, command));
+    }
+
+    /** kill -9 of one service, then a fresh start of it on the same port and state directory. */
+    public void killAndRestart(String name, String module) {
+        kill(name);
+        startService(name, module, List.of());
+        awaitReady(name);
+    }
+
+    public void awaitReady(String service) {
+        Integer port = ports.get(service);
+        Process process = processes.get(service);
+        Instant giveUp = Instant.now().plus(READY_WITHIN);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        while (true) {
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException(service + " exited with code " + process.exitValue()
+                        + "; see " + logsDir().resolve(service + ".log"));
+            }
+            if (port != null && healthy(http, port)) {
+                return;
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException(service + " was not ready within " + READY_WITHIN.toSeconds()
+                        + " s; see " + logsDir().resolve(service + ".log"));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    /** kill -9: no shutdown hook, no flush, no goodbye. */
+    public void kill(String name) {
+        Process process = processes.remove(name);
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public Process process(String name) {
+        return processes.get(name);
+    }
+
+    @Override
+    public void close() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        for (String name : names) {
+            Process process = processes.remove(name);
+            process.destroy();
+            try {
+                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        stackFile.delete();
+    }
+
+    private void createTopics() {
+        Topics topics = new Topics(Topics.DEFAULT_PREFIX);
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
+            List<NewTopic> wanted = new ArrayList<>();
+            for (String name : topics.all()) {
+                int partitions = name.equals(topics.pipelines()) ? 1
+                        : name.startsWith(topics.commands("")) ? COMMAND_PARTITIONS : RUN_PARTITIONS;
+                NewTopic topic = new NewTopic(name, partitions, (short) 1);
+                if (name.equals(topics.pipelines()) || name.equals(topics.runs())) {
+                    topic.configs(Map.of("cleanup.policy", "compact"));
+                }
+                wanted.add(topic);
+            }
+            for (var result : admin.createTopics(wanted).values().values()) {
+                try {
+                    result.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private Process launch(String name, List<String> command) {
+        try {
+            Files.createDirectories(logsDir());
+            Path log = logsDir().resolve(name + ".log");
+            return new ProcessBuilder(command).directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    private Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((name, process) -> pids.put(name, process.pid()));
+        return pids;
+    }
+
+    private static boolean healthy(HttpClient http, int port) {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void requireBuilt(Path file) {
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " is missing: build first with `mvn -DskipTests install` (./stagecoach does it for you)");
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}

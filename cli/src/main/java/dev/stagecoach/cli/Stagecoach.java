@@ -1,0 +1,50 @@
+package dev.stagecoach.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code stagecoach} command. Exit codes: 0 success, 1 the run or the file failed, 2 bad input, 3 cannot reach Stagecoach. */
+@Command(name = "stagecoach", mixinStandardHelpOptions = true, versionProvider = Stagecoach.VersionProvider.class,
+        description = "Pipelines on Apache Kafka: validate, run, watch and report.",
+        subcommands = {ValidateCommand.class, RunCommand.class, StatusCommand.class, ReportCommand.class,
+                CancelCommand.class, UpCommand.class, DownCommand.class, DemoCommand.class})
+public final class Stagecoach implements Runnable {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int UNREACHABLE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return new CommandLine(new Stagecoach()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The repository root: set by the ./stagecoach launcher, else the working directory. */
+    static Path home() {
+        return Path.of(System.getProperty("stagecoach.home", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path stackDir() {
+        return home().resolve(".stagecoach/stack");
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"stagecoach " + Version.PROJECT};
+        }
+    }
+}

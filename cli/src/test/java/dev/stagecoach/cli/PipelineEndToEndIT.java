@@ -1,0 +1,258 @@
+package dev.stagecoach.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stagecoach.events.CommandAction;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topics;
+import dev.stagecoach.events.serde.AvroSerde;
+import dev.stagecoach.testkit.EmbeddedKafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole stack as separate processes over a real broker, driven through the CLI:
+ * scheduler, worker and notifier from their packaged builds, webhooks to a real HTTP server.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndIT {
+
+    /** Under target/, so that the services' logs outlive a failed run for whoever investigates it. */
+    static Path dir;
+    static EmbeddedKafkaBroker broker;
+    static LocalStack stack;
+    static WebhookSink hooks;
+    static ApiClient api;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        dir = Files.createDirectories(Path.of("target", "e2e-" + System.currentTimeMillis())).toAbsolutePath();
+        broker = EmbeddedKafkaBroker.start();
+        hooks = new WebhookSink();
+        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).startServices(broker.bootstrapServers());
+        api = new ApiClient(stack.schedulerUrl());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (hooks != null) {
+            hooks.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void threeStagePipelineSucceedsNotifiesAndReports() throws Exception {
+        Path file = pipeline("e2e-ok", """
+                    - name: prepare
+                      run: echo preparing > prepared.txt
+                    - name: process
+                      run: cat prepared.txt && echo processed
+                    - name: publish
+                      run: echo "published $PARAM_LABEL"
+                """);
+
+        CliRun cli = cli("run", file.toString(), "--param", "label=first", "--wait", "--server", stack.schedulerUrl());
+
+        assertThat(cli.exitCode).as(cli.output).isZero();
+        String runId = cli.runId();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(hooks.deliveriesFor(runId)).extracting(d -> d.body().path("event").asText())
+                        .containsExactlyInAnyOrder("on_start", "on_success"));
+        assertThat(hooks.deliveriesFor(runId)).allSatisfy(d -> assertThat(d.idempotencyKey()).startsWith(runId));
+
+        String report = api.report(runId);
+        assertThat(report).contains("**SUCCEEDED**", "3 of 3 succeeded");
+        for (String stage : List.of("prepare", "process", "publish")) {
+            assertThat(report).containsPattern("\\| \\d \\| " + stage + " \\| ✅ SUCCEEDED \\| 1 \\| [0-9.]+ (ms|s) \\| 0 \\|");
+        }
+        JsonNode run = api.run(runId);
+        assertThat(run.path("stages").get(2).path("outputTail").get(0).asText()).isEqualTo("published first");
+    }
+
+    @Test
+    @Order(2)
+    void failingMiddleStageFailsTheRunAndTheLastNeverRuns() throws Exception {
+        Path file = pipeline("e2e-fail", """
+                    - name: prepare
+                      run: echo ready
+                    - name: process
+                      run: |
+                        echo "reading input"
+                        echo "input.csv: no such file" >&2
+                        exit 3
+                    - name: publish
+                      run: echo never
+                """);
+
+        CliRun cli = cli("run", file.toString(), "--param", "label=x", "--wait", "--server", stack.schedulerUrl());
+
+        assertThat(cli.exitCode).as(cli.output).isEqualTo(1);
+        String runId = cli.runId();
+        JsonNode run = api.run(runId);
+        assertThat(run.path("status").asText()).isEqualTo("FAILED");
+        assertThat(run.path("stages").get(2).path("status").asText()).isEqualTo("SKIPPED");
+        assertThat(commandsFor(runId)).extracting(StageCommand::getStage).containsExactly("prepare", "process");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(hooks.deliveriesFor(runId)).extracting(d -> d.body().path("event").asText())
+                        .containsExactlyInAnyOrder("on_start", "on_failure"));
+
+        String report = api.report(runId);
+        assertThat(report).contains("**FAILED**", "critical stage \"process\" failed: exited with code 3",
+                "### process", "(exit code 3)", "input.csv: no such file", "reading input");
+    }
+
+    @Test
+    @Order(3)
+    void parameterWithShellMetacharactersStaysInertText() throws Exception {
+        Path marker = dir.resolve("pwned-" + UUID.randomUUID());
+        String hostile = "$(touch " + marker + "); echo `touch " + marker + "` && touch " + marker;
+        Path file = pipeline("e2e-inert", """
+                    - name: echo
+                      run: printf '%s\\n' "$PARAM_LABEL"
+                """);
+
+        CliRun cli = cli("run", file.toString(), "--param", "label=" + hostile, "--wait", "--server", stack.schedulerUrl());
+
+        assertThat(cli.exitCode).as(cli.output).isZero();
+        assertThat(marker).doesNotExist();
+        assertThat(api.run(cli.runId()).path("stages").get(0).path("outputTail").get(0).asText()).isEqualTo(hostile);
+    }
+
+    @Test
+    @Order(4)
+    void schedulerKilledMidStageRecoversAndDispatchesNoAttemptTwice() throws Exception {
+        Path gate = dir.resolve("gate-" + UUID.randomUUID());
+        Path file = pipeline("e2e-crash", """
+                    - name: first
+                      run: echo one
+                    - name: slow
+                      run: |
+                        touch "$GATE.started"
+                        while [ ! -f "$GATE" ]; do sleep 0.1; done
+                        echo released
+                      env:
+                        GATE: %s
+                    - name: last
+                      run: echo three
+                """.formatted(gate));
+        CliRun started = cli("run", file.toString(), "--param", "label=crash", "--server", stack.schedulerUrl());
+        assertThat(started.exitCode).as(started.output).isZero();
+        String runId = started.runId();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(Path.of(gate + ".started")));
+
+        stack.killAndRestart(LocalStack.SCHEDULER, LocalStack.SCHEDULER);
+        Files.writeString(gate, "go");
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(runStatus(runId)).isEqualTo("SUCCEEDED"));
+        List<StageCommand> executed = commandsFor(runId);
+        assertThat(executed).extracting(StageCommand::getAttemptId)
+                .containsExactly(runId + "/first/1", runId + "/slow/1", runId + "/last/1");
+    }
+
+    private static String runStatus(String runId) {
+        try {
+            return api.run(runId).path("status").asText();
+        } catch (ApiClient.ApiException e) {
+            return "unavailable: " + e.getMessage();
+        }
+    }
+
+    /** Every EXECUTE command of the run that was committed to the commands topic, in order. */
+    private static List<StageCommand> commandsFor(String runId) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-audit-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<StageCommand> commands = new ArrayList<>();
+        try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                AvroSerde.of(StageCommand.class))) {
+            consumer.subscribe(List.of(new Topics(Topics.DEFAULT_PREFIX).commands("default")));
+            long quietPolls = 0;
+            while (quietPolls < 3) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                quietPolls = records.isEmpty() && !consumer.assignment().isEmpty() ? quietPolls + 1 : 0;
+                for (ConsumerRecord<String, StageCommand> record : records) {
+                    if (record.value().getRunId().equals(runId) && record.value().getAction() == CommandAction.EXECUTE) {
+                        commands.add(record.value());
+                    }
+                }
+            }
+        }
+        commands.sort(java.util.Comparator.comparing(c -> c.getIssuedAt()));
+        return commands;
+    }
+
+    private static Path pipeline(String name, String stages) throws Exception {
+        String yaml = """
+                pipeline:
+                  name: %s
+                  parameters:
+                    label: {type: string, required: true}
+                  stages:
+                %s
+                  notifications:
+                    on_start: [{webhook: "%s"}]
+                    on_success: [{webhook: "%s"}]
+                    on_failure: [{webhook: "%s"}]
+                """.formatted(name, stages.stripTrailing(), hooks.url("/start"), hooks.url("/success"), hooks.url("/failure"));
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    record CliRun(int exitCode, String output) {
+        String runId() {
+            return output.lines().filter(l -> l.startsWith("run ") && l.contains(" started"))
+                    .map(l -> l.split(" ")[1]).findFirst()
+                    .orElseThrow(() -> new AssertionError("no run id in the CLI output:\n" + output));
+        }
+    }
+
+    /** Runs the CLI in this JVM, capturing what it prints. */
+    private static synchronized CliRun cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        try {
+            int exitCode = Stagecoach.execute(args);
+            return new CliRun(exitCode, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            out.print(captured.toString(StandardCharsets.UTF_8).lines().map(l -> "[cli] " + l).collect(Collectors.joining("\n", "", "\n")));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.stagecoach.notifier;
+
+/** How the delivery of one notification ended. */
+public sealed interface DeliveryOutcome {
+
+    record Delivered(int attempts) implements DeliveryOutcome {
+    }
+
+    /** Delivered before, or being delivered by an earlier copy: nothing was sent. */
+    record Duplicate() implements DeliveryOutcome {
+    }
+
+    /** Will not be delivered; the reason says why in words an operator can act on. */
+    record GivenUp(String reason) implements DeliveryOutcome {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.stagecoach.notifier;
+
+import dev.stagecoach.events.Channel;
+import dev.stagecoach.events.Notification;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Hands each notification to the delivery of its channel, at most once per dedupe id: an id
+ * delivered before is skipped, and a copy that arrives while the first is still being
+ * delivered waits for it instead of sending again.
+ */
+public final class NotificationDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(NotificationDispatcher.class);
+
+    private final Map<Channel, ChannelDelivery> channels;
+    private final RecentlyDelivered delivered;
+    private final DeliveryMetrics metrics;
+    private final Map<String, CompletableFuture<DeliveryOutcome>> inFlight = new ConcurrentHashMap<>();
+
+    public NotificationDispatcher(Map<Channel, ChannelDelivery> channels, RecentlyDelivered delivered, DeliveryMetrics metrics) {
+        this.channels = channels.isEmpty() ? Map.of() : new EnumMap<>(channels);
+        this.delivered = delivered;
+        this.metrics = metrics;
+    }
+
+    /** Never completes exceptionally: whatever goes wrong ends as {@link DeliveryOutcome.GivenUp}. */
+    public CompletionStage<DeliveryOutcome> dispatch(Notification notification) {
+        String dedupeId = notification.getDedupeId();
+        if (delivered.contains(dedupeId)) {
+            return CompletableFuture.completedFuture(duplicate(notification));
+        }
+        CompletableFuture<DeliveryOutcome> outcome = new CompletableFuture<>();
+        CompletableFuture<DeliveryOutcome> earlier = inFlight.putIfAbsent(dedupeId, outcome);
+        if (earlier != null) {
+            return earlier.thenApply(ignored -> duplicate(notification));
+        }
+        // The earlier copy may have finished between the first look and the registration.
+        if (delivered.contains(dedupeId)) {
+            inFlight.remove(dedupeId, outcome);
+            return CompletableFuture.completedFuture(duplicate(notification));
+        }
+        deliver(notification).whenComplete((result, error) -> {
+            DeliveryOutcome settled = error == null ? result
+                    : new DeliveryOutcome.GivenUp("delivery failed unexpectedly in notifier-service: " + error);
+            if (settled instanceof DeliveryOutcome.Delivered) {
+                // Remembered before the in-flight entry goes, so a copy always finds one of them.
+                delivered.add(dedupeId);
+            }
+            inFlight.remove(dedupeId, outcome);
+            record(notification, settled);
+            outcome.complete(settled);
+        });
+        return outcome;
+    }
+
+    private CompletionStage<DeliveryOutcome> deliver(Notification notification) {
+        ChannelDelivery channel = channels.get(notification.getChannel());
+        if (channel == null) {
+            return CompletableFuture.completedFuture(new DeliveryOutcome.GivenUp("channel " + notification.getChannel()
+                    + " is not supported by notifier-service yet: notify through a webhook instead"));
+        }
+        try {
+            return channel.deliver(notification);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private DeliveryOutcome duplicate(Notification notification) {
+        metrics.duplicate(notification.getChannel());
+        LOG.debugf("notification skipped as duplicate dedupeId=%s runId=%s", notification.getDedupeId(), notification.getRunId());
+        return new DeliveryOutcome.Duplicate();
+    }
+
+    private void record(Notification notification, DeliveryOutcome outcome) {
+        String channel = DeliveryMetrics.tag(notification.getChannel());
+        if (outcome instanceof DeliveryOutcome.Delivered success) {
+            metrics.delivered(notification.getChannel());
+            LOG.infof("notification delivered dedupeId=%s runId=%s channel=%s attempts=%d",
+                    notification.getDedupeId(), notification.getRunId(), channel, success.attempts());
+        } else if (outcome instanceof DeliveryOutcome.GivenUp givenUp) {
+            metrics.deadLettered(notification.getChannel());
+            LOG.warnf("notification dead-lettered dedupeId=%s runId=%s channel=%s reason=\"%s\"",
+                    notification.getDedupeId(), notification.getRunId(), channel, givenUp.reason());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.stagecoach.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stagecoach.events.Channel;
+import dev.stagecoach.events.Notification;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class NotificationDispatcherTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final HeldDeliveries webhooks = new HeldDeliveries();
+    private final NotificationDispatcher dispatcher = new NotificationDispatcher(
+            Map.of(Channel.WEBHOOK, webhooks), new RecentlyDelivered(100), new DeliveryMetrics(registry));
+
+    @Test
+    void aNotificationDeliveredBeforeIsNotSentAgain() {
+        CompletableFuture<DeliveryOutcome> first = dispatch(webhook("run-1:on_success:0"));
+        webhooks.finish(0, new DeliveryOutcome.Delivered(1));
+
+        CompletableFuture<DeliveryOutcome> again = dispatch(webhook("run-1:on_success:0"));
+
+        assertThat(first).isCompletedWithValue(new DeliveryOutcome.Delivered(1));
+        assertThat(again).isCompletedWithValue(new DeliveryOutcome.Duplicate());
+        assertThat(webhooks.sent).hasSize(1);
+        assertThat(count(DeliveryMetrics.DUPLICATES, "webhook")).isEqualTo(1.0);
+        assertThat(count(DeliveryMetrics.DELIVERED, "webhook")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aCopyArrivingWhileTheFirstIsUnderWayWaitsForItAndSendsNothing() {
+        CompletableFuture<DeliveryOutcome> first = dispatch(webhook("run-2:on_start:0"));
+        CompletableFuture<DeliveryOutcome> copy = dispatch(webhook("run-2:on_start:0"));
+
+        assertThat(copy).isNotDone();
+        webhooks.finish(0, new DeliveryOutcome.Delivered(2));
+
+        assertThat(first).isCompletedWithValue(new DeliveryOutcome.Delivered(2));
+        assertThat(copy).isCompletedWithValue(new DeliveryOutcome.Duplicate());
+        assertThat(webhooks.sent).hasSize(1);
+    }
+
+    @Test
+    void aNotificationGivenUpIsTriedAgainWhenItComesAgain() {
+        dispatch(webhook("run-3:on_failure:0"));
+        webhooks.finish(0, new DeliveryOutcome.GivenUp("webhook http://example.test/hook answered 500 after 5 attempts"));
+
+        CompletableFuture<DeliveryOutcome> again = dispatch(webhook("run-3:on_failure:0"));
+        webhooks.finish(1, new DeliveryOutcome.Delivered(1));
+
+        assertThat(again).isCompletedWithValue(new DeliveryOutcome.Delivered(1));
+        assertThat(webhooks.sent).hasSize(2);
+        assertThat(count(DeliveryMetrics.DEAD_LETTERED, "webhook")).isEqualTo(1.0);
+    }
+
+    @Test
+    void differentDedupeIdsAreDeliveredIndependently() {
+        dispatch(webhook("run-4:on_start:0"));
+        dispatch(webhook("run-4:on_success:0"));
+
+        assertThat(webhooks.sent).extracting(Notification::getDedupeId)
+                .containsExactly("run-4:on_start:0", "run-4:on_success:0");
+    }
+
+    @Test
+    void aChannelNotSupportedYetIsGivenUpWithAReason() {
+        Notification email = Notification.newBuilder(webhook("run-5:on_failure:0"))
+                .setChannel(Channel.EMAIL).setTarget("ops@example.test").build();
+
+        assertThat(dispatch(email)).isCompletedWithValue(new DeliveryOutcome.GivenUp(
+                "channel EMAIL is not supported by notifier-service yet: notify through a webhook instead"));
+        assertThat(webhooks.sent).isEmpty();
+        assertThat(count(DeliveryMetrics.DEAD_LETTERED, "email")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDeliveryThatBreaksIsGivenUpRatherThanLost() {
+        CompletableFuture<DeliveryOutcome> outcome = dispatch(webhook("run-6:on_start:0"));
+        webhooks.pending.get(0).completeExceptionally(new IllegalStateException("boom"));
+
+        assertThat(outcome).isCompletedWithValue(new DeliveryOutcome.GivenUp(
+                "delivery failed unexpectedly in notifier-service: java.lang.IllegalStateException: boom"));
+    }
+
+    private CompletableFuture<DeliveryOutcome> dispatch(Notification notification) {
+        return dispatcher.dispatch(notification).toCompletableFuture();
+    }
+
+    private double count(String name, String channel) {
+        return registry.counter(name, "channel", channel).count();
+    }
+
+    static Notification webhook(String dedupeId) {
+        return Notification.newBuilder()
+                .setDedupeId(dedupeId)
+                .setRunId(dedupeId.substring(0, dedupeId.indexOf(':')))
+                .setPipeline("nightly-build")
+                .setEvent("on_success")
+                .setChannel(Channel.WEBHOOK)
+                .setTarget("http://example.test/hook")
+                .setSubject("[stagecoach] nightly-build succeeded")
+                .setBody("all stages succeeded")
+                .setRunStatus("SUCCEEDED")
+                .setCreatedAt(Instant.parse("2026-11-24T10:15:30.123Z"))
+                .build();
+    }
+
+    /** Deliveries that finish when the test says so. */
+    private static final class HeldDeliveries implements ChannelDelivery {
+
+        final List<Notification> sent = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<DeliveryOutcome>> pending = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<DeliveryOutcome> deliver(Notification notification) {
+            sent.add(notification);
+            CompletableFuture<DeliveryOutcome> outcome = new CompletableFuture<>();
+            pending.add(outcome);
+            return outcome;
+        }
+
+        void finish(int index, DeliveryOutcome outcome) {
+            pending.get(index).complete(outcome);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.stagecoach.scheduler.api;
+
+import dev.stagecoach.events.serde.EventCodec;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Writes the API's events (registrations, run requests, control) and waits until the broker has them. */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private final Map<Class<?>, EventCodec<?>> codecs = new ConcurrentHashMap<>();
+    private KafkaProducer<String, byte[]> producer;
+
+    @PostConstruct
+    void start() {
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "stagecoach-scheduler-api"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends SpecificRecord> void publish(String topic, String key, T event) {
+        EventCodec<T> codec = (EventCodec<T>) codecs.computeIfAbsent(event.getClass(), c -> EventCodec.of((Class<T>) c));
+        try {
+            producer.send(new ProducerRecord<>(topic, key, codec.encode(event))).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not accept the write to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+}

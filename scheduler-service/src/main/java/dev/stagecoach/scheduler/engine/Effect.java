@@ -1,0 +1,36 @@
+package dev.stagecoach.scheduler.engine;
+
+import dev.stagecoach.pipeline.NotificationEvent;
+import dev.stagecoach.pipeline.NotificationTarget;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the engine asks the world to do; the topology turns each into records or timers. */
+public sealed interface Effect {
+
+    record DispatchStage(String stage, int attempt, String attemptId, String pool, String kind, String command,
+                         Map<String, String> env, List<String> secretValues, Duration timeout) implements Effect {
+    }
+
+    record CancelStage(String stage, int attempt, String attemptId, String pool) implements Effect {
+    }
+
+    record ScheduleTimer(String timerId, Instant dueAt) implements Effect {
+    }
+
+    record CancelTimer(String timerId, Instant dueAt) implements Effect {
+    }
+
+    record EmitRunEvent(String type, String stage, Integer attempt, String message) implements Effect {
+    }
+
+    /** @param dedupeId stable for this run, event and target, so a replay is delivered once */
+    record Notify(NotificationEvent event, NotificationTarget target, String dedupeId, String subject, String body)
+            implements Effect {
+    }
+
+    record FinishRun(RunStatus status) implements Effect {
+    }
+}

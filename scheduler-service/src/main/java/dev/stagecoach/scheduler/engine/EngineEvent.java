@@ -1,0 +1,46 @@
+package dev.stagecoach.scheduler.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What can happen to a run. The adapters turn Kafka records and timers into these. */
+public sealed interface EngineEvent {
+
+    /**
+     * A request to start a run. {@code pipelineYaml} is null when no pipeline of that name is registered.
+     */
+    record RunCreated(String runId, String pipeline, int revision, String pipelineYaml,
+                      Map<String, String> parameters, String requestedBy) implements EngineEvent {
+    }
+
+    record StageStarted(String stage, String attemptId, String worker) implements EngineEvent {
+    }
+
+    record StageHeartbeat(String stage, String attemptId) implements EngineEvent {
+    }
+
+    /** @param outcome SUCCEEDED, FAILED, TIMED_OUT or CANCELLED, as the worker saw it */
+    record StageFinished(String stage, String attemptId, Outcome outcome, Integer exitCode, Long durationMillis,
+                         String error, List<String> outputTail, Map<String, Double> metrics) implements EngineEvent {
+    }
+
+    record Cancel(String by, String comment) implements EngineEvent {
+    }
+
+    record TimerFired(String timerId) implements EngineEvent {
+    }
+
+    enum Outcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED }
+
+    /** How long a worker may stay silent before its attempt counts as lost. */
+    Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    Duration HEARTBEAT_TIMEOUT = HEARTBEAT_INTERVAL.multipliedBy(4);
+    /** Beyond the stage's own timeout, which the worker enforces, before the engine gives up on a result. */
+    Duration DEADLINE_GRACE = Duration.ofSeconds(30);
+
+    static Instant never() {
+        return Instant.MAX;
+    }
+}

@@ -1,0 +1,368 @@
+package dev.stagecoach.scheduler.engine;
+
+import dev.stagecoach.pipeline.Durations;
+import dev.stagecoach.pipeline.InvalidParametersException;
+import dev.stagecoach.pipeline.NotificationEvent;
+import dev.stagecoach.pipeline.ParameterBinder;
+import dev.stagecoach.pipeline.PipelineDefinition;
+import dev.stagecoach.pipeline.RetryPolicy;
+import dev.stagecoach.pipeline.StageSpec;
+import dev.stagecoach.scheduler.engine.EngineEvent.Cancel;
+import dev.stagecoach.scheduler.engine.EngineEvent.Outcome;
+import dev.stagecoach.scheduler.engine.EngineEvent.RunCreated;
+import dev.stagecoach.scheduler.engine.EngineEvent.StageFinished;
+import dev.stagecoach.scheduler.engine.EngineEvent.StageHeartbeat;
+import dev.stagecoach.scheduler.engine.EngineEvent.StageStarted;
+import dev.stagecoach.scheduler.engine.EngineEvent.TimerFired;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run engine: one pure function from (state, event, now, definition) to a decision.
+ * No I/O, no clock, no randomness: the same inputs always give the same state and effects,
+ * which is what lets the topology replay it under exactly-once.
+ */
+public final class RunEngine {
+
+    static final String RUN_TIMEOUT = "run-timeout";
+
+    public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition definition) {
+        if (event instanceof RunCreated created) {
+            return onRunCreated(state, created, now, definition);
+        }
+        if (state == null) {
+            return Decision.ignored(null, "no run exists for this " + event.getClass().getSimpleName()
+                    + "; it may belong to a run that was never admitted");
+        }
+        if (state.status().isTerminal() && !(event instanceof TimerFired)) {
+            return Decision.ignored(state, "run " + state.runId() + " already ended " + state.status());
+        }
+        Step step = new Step(state, now, definition);
+        String ignored = handle(step, event);
+        if (ignored != null) {
+            return Decision.ignored(state, ignored);
+        }
+        advance(step);
+        return step.decision();
+    }
+
+    private String handle(Step step, EngineEvent event) {
+        if (event instanceof StageStarted started) {
+            return onStageStarted(step, started);
+        }
+        if (event instanceof StageHeartbeat heartbeat) {
+            return onHeartbeat(step, heartbeat);
+        }
+        if (event instanceof StageFinished finished) {
+            return onStageFinished(step, finished);
+        }
+        if (event instanceof Cancel cancel) {
+            return onCancel(step, cancel);
+        }
+        return onTimerFired(step, (TimerFired) event);
+    }
+
+    private Decision onRunCreated(RunState existing, RunCreated created, Instant now, PipelineDefinition definition) {
+        if (existing != null) {
+            return Decision.ignored(existing, "run " + created.runId() + " already exists; a duplicate request changes nothing");
+        }
+        if (definition == null) {
+            RunState rejected = new RunState(created.runId(), created.pipeline(), 0, null, created.parameters(),
+                    created.requestedBy(), RunStatus.FAILED, Map.of(), now, now, now,
+                    "no pipeline named \"" + created.pipeline() + "\" is registered");
+            return new Decision(rejected, List.of(
+                    new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
+                    new Effect.FinishRun(RunStatus.FAILED)), null);
+        }
+        Map<String, String> parameters;
+        try {
+            parameters = ParameterBinder.bind(definition, created.parameters());
+        } catch (InvalidParametersException e) {
+            RunState rejected = new RunState(created.runId(), created.pipeline(), created.revision(), created.pipelineYaml(),
+                    ParameterBinder.masked(definition, created.parameters()), created.requestedBy(), RunStatus.FAILED,
+                    Map.of(), now, now, now, "invalid parameters: " + String.join("; ", e.problems()));
+            return new Decision(rejected, List.of(
+                    new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
+                    new Effect.FinishRun(RunStatus.FAILED)), null);
+        }
+        Map<String, StageState> stages = new LinkedHashMap<>();
+        definition.stages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
+        Instant deadline = now.plus(definition.options().timeout());
+        RunState state = new RunState(created.runId(), definition.name(), created.revision(), created.pipelineYaml(),
+                parameters, created.requestedBy(), RunStatus.RUNNING, stages, now, deadline, null, null);
+        Step step = new Step(state, now, definition);
+        step.effect(new Effect.ScheduleTimer(RUN_TIMEOUT, deadline));
+        step.event("RUN_STARTED", null, null, "started by " + displayRequester(created.requestedBy()));
+        step.notify(NotificationEvent.ON_START);
+        advance(step);
+        return step.decision();
+    }
+
+    private String onStageStarted(Step step, StageStarted started) {
+        StageState stage = step.state.stage(started.stage());
+        String stale = staleness(step.state, stage, started.stage(), started.attemptId());
+        if (stale != null) {
+            return stale;
+        }
+        if (stage.status() != StageStatus.DISPATCHED) {
+            return "attempt " + started.attemptId() + " is already " + stage.status() + "; a repeated start changes nothing";
+        }
+        StageSpec spec = step.spec(stage.name());
+        Instant heartbeatDeadline = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
+        Instant deadline = step.now.plus(spec.timeout()).plus(EngineEvent.DEADLINE_GRACE);
+        StageState running = new StageState(stage.name(), stage.status(), stage.attempts(), stage.attemptId(), null,
+                stage.dispatchedAt(), null, null, deadline, null, null, null, null, null, List.of(), Map.of())
+                .started(started.worker(), step.now, heartbeatDeadline);
+        step.put(running);
+        step.effect(new Effect.ScheduleTimer(Timers.deadline(stage), deadline));
+        step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), heartbeatDeadline));
+        step.event("STAGE_STARTED", stage.name(), stage.attempts(), "on worker " + started.worker());
+        return null;
+    }
+
+    private String onHeartbeat(Step step, StageHeartbeat heartbeat) {
+        StageState stage = step.state.stage(heartbeat.stage());
+        String stale = staleness(step.state, stage, heartbeat.stage(), heartbeat.attemptId());
+        if (stale != null) {
+            return stale;
+        }
+        if (stage.status() != StageStatus.RUNNING) {
+            return "heartbeat for attempt " + heartbeat.attemptId() + " while it is " + stage.status();
+        }
+        Instant next = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
+        step.effect(new Effect.CancelTimer(Timers.heartbeat(stage), stage.heartbeatDeadline()));
+        step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), next));
+        step.put(stage.heartbeat(next));
+        return null;
+    }
+
+    private String onStageFinished(Step step, StageFinished finished) {
+        StageState stage = step.state.stage(finished.stage());
+        String stale = staleness(step.state, stage, finished.stage(), finished.attemptId());
+        if (stale != null) {
+            return stale;
+        }
+        if (!stage.status().isInFlight()) {
+            return "attempt " + finished.attemptId() + " already ended as " + stage.status() + "; a repeated result changes nothing";
+        }
+        step.cancelAttemptTimers(stage);
+        if (finished.outcome() == Outcome.SUCCEEDED) {
+            step.put(stage.finished(StageStatus.SUCCEEDED, step.now, finished.durationMillis(), finished.exitCode(),
+                    null, finished.outputTail(), finished.metrics()));
+            step.event("STAGE_SUCCEEDED", stage.name(), stage.attempts(), "in " + millis(finished.durationMillis()));
+            return null;
+        }
+        String why = switch (finished.outcome()) {
+            case TIMED_OUT -> "timed out after " + Durations.format(step.spec(stage.name()).timeout())
+                    + "; the worker killed its processes";
+            case CANCELLED -> "cancelled on the worker";
+            default -> finished.error() != null ? finished.error() : "exited with code " + finished.exitCode();
+        };
+        attemptFailed(step, stage, why, finished.exitCode(), finished.durationMillis(), finished.outputTail());
+        return null;
+    }
+
+    private String onCancel(Step step, Cancel cancel) {
+        String by = displayRequester(cancel.by());
+        finishRun(step, RunStatus.CANCELLED, "cancelled by " + by + (cancel.comment() == null ? "" : ": " + cancel.comment()));
+        return null;
+    }
+
+    private String onTimerFired(Step step, TimerFired timer) {
+        if (step.state.status().isTerminal()) {
+            return "timer " + timer.timerId() + " fired after the run ended";
+        }
+        if (timer.timerId().equals(RUN_TIMEOUT)) {
+            finishRun(step, RunStatus.CANCELLED, "the run exceeded its timeout of "
+                    + Durations.format(step.definition.options().timeout()));
+            return null;
+        }
+        Timers.Parsed parsed = Timers.parse(timer.timerId());
+        if (parsed == null) {
+            return "unknown timer " + timer.timerId();
+        }
+        StageState stage = step.state.stage(parsed.stage());
+        if (stage == null || stage.attempts() != parsed.attempt() && parsed.kind() != Timers.Kind.RETRY) {
+            return "timer " + timer.timerId() + " belongs to an attempt that is over";
+        }
+        return switch (parsed.kind()) {
+            case RETRY -> stage.status() == StageStatus.RETRY_WAIT && stage.attempts() + 1 == parsed.attempt()
+                    ? null : "retry timer " + timer.timerId() + " is no longer wanted";
+            case DEADLINE, HEARTBEAT -> {
+                if (!stage.status().isInFlight()) {
+                    yield "timer " + timer.timerId() + " fired for an attempt that already ended";
+                }
+                String why = parsed.kind() == Timers.Kind.DEADLINE
+                        ? "no result within the stage timeout plus " + Durations.format(EngineEvent.DEADLINE_GRACE) + "; the attempt was lost"
+                        : "worker " + stage.worker() + " stopped sending heartbeats; the attempt was lost";
+                step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
+                step.cancelAttemptTimers(stage);
+                attemptFailed(step, stage, why, null, null, stage.outputTail());
+                yield null;
+            }
+        };
+    }
+
+    private void attemptFailed(Step step, StageState stage, String why, Integer exitCode, Long durationMillis, List<String> tail) {
+        StageSpec spec = step.spec(stage.name());
+        RetryPolicy policy = step.definition.retryPolicyOf(spec);
+        if (policy.allowsAnotherAttemptAfter(stage.attempts())) {
+            Instant retryAt = step.now.plus(policy.delayAfter(stage.attempts()));
+            step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail));
+            step.effect(new Effect.ScheduleTimer(Timers.retry(stage.name(), stage.attempts() + 1), retryAt));
+            step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attempts() + " of "
+                    + policy.maxAttempts() + " failed (" + why + "); next attempt at " + retryAt);
+            return;
+        }
+        step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics()));
+        step.event("STAGE_FAILED", stage.name(), stage.attempts(), why);
+    }
+
+    /** Dispatches what may run now, and ends the run when nothing more can happen. */
+    private void advance(Step step) {
+        if (step.state.status().isTerminal()) {
+            return;
+        }
+        for (StageState stage : step.state.stageList()) {
+            if (stage.status() == StageStatus.FAILED && step.spec(stage.name()).critical()) {
+                finishRun(step, RunStatus.FAILED, "critical stage \"" + stage.name() + "\" failed: " + stage.error());
+                return;
+            }
+        }
+        Map<String, List<String>> needs = step.definition.effectiveNeeds();
+        long inFlight = step.state.stageList().stream().filter(s -> s.status().isInFlight()).count();
+        int slots = step.definition.options().parallelWorkers();
+        for (StageState stage : step.state.stageList()) {
+            if (inFlight >= slots) {
+                break;
+            }
+            boolean retryDue = stage.status() == StageStatus.RETRY_WAIT && !stage.retryAt().isAfter(step.now);
+            boolean ready = stage.status() == StageStatus.PENDING
+                    && needs.get(stage.name()).stream().allMatch(n -> satisfies(step, step.state.stage(n)));
+            if (retryDue || ready) {
+                dispatch(step, stage);
+                inFlight++;
+            }
+        }
+        if (step.state.stageList().stream().allMatch(s -> s.status().isTerminal())) {
+            List<String> warnings = step.state.stageList().stream()
+                    .filter(s -> s.status() == StageStatus.FAILED).map(StageState::name).toList();
+            finishRun(step, RunStatus.SUCCEEDED, warnings.isEmpty() ? "all stages succeeded"
+                    : "succeeded with warnings: non-critical stages failed: " + String.join(", ", warnings));
+        }
+    }
+
+    private static boolean satisfies(Step step, StageState need) {
+        return need.status() == StageStatus.SUCCEEDED
+                || need.status() == StageStatus.FAILED && !step.spec(need.name()).critical();
+    }
+
+    private void dispatch(Step step, StageState stage) {
+        StageSpec spec = step.spec(stage.name());
+        int attempt = stage.attempts() + 1;
+        String attemptId = Timers.attemptId(step.state.runId(), stage.name(), attempt);
+        step.put(stage.dispatched(attempt, attemptId, step.now, null));
+        step.effect(new Effect.DispatchStage(stage.name(), attempt, attemptId, spec.pool(), spec.kind(), spec.run(),
+                StageEnvironment.of(step.state, spec, attempt),
+                ParameterBinder.secretValues(step.definition, step.state.parameters()), spec.timeout()));
+        step.event("STAGE_DISPATCHED", stage.name(), attempt, "to pool " + spec.pool());
+    }
+
+    private void finishRun(Step step, RunStatus status, String reason) {
+        for (StageState stage : step.state.stageList()) {
+            if (stage.status().isInFlight()) {
+                step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
+                step.cancelAttemptTimers(stage);
+                step.put(stage.ended(StageStatus.CANCELLED, step.now, "the run ended " + status + " while it ran"));
+            } else if (stage.status() == StageStatus.RETRY_WAIT) {
+                step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
+                step.put(stage.ended(StageStatus.CANCELLED, step.now, stage.error()));
+            } else if (stage.status() == StageStatus.PENDING) {
+                step.put(stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + status));
+            }
+        }
+        step.effect(new Effect.CancelTimer(RUN_TIMEOUT, step.state.deadline()));
+        step.state = step.state.ended(status, step.now, reason);
+        step.event("RUN_" + status.name(), null, null, reason);
+        if (status == RunStatus.SUCCEEDED) {
+            step.notify(NotificationEvent.ON_SUCCESS);
+        } else {
+            step.notify(NotificationEvent.ON_FAILURE);
+        }
+        step.effect(new Effect.FinishRun(status));
+    }
+
+    /** Why a message about {@code attemptId} must not change the stage, or null when it is the current attempt. */
+    private static String staleness(RunState state, StageState stage, String stageName, String attemptId) {
+        if (stage == null) {
+            return "run " + state.runId() + " has no stage \"" + stageName + "\"";
+        }
+        if (stage.attemptId() == null || !stage.attemptId().equals(attemptId)) {
+            return "attempt " + attemptId + " is stale: stage \"" + stageName + "\" waits for "
+                    + (stage.attemptId() == null ? "no attempt" : "attempt " + stage.attemptId());
+        }
+        return null;
+    }
+
+    private static String displayRequester(String by) {
+        return by == null || by.isBlank() ? "an anonymous request" : by;
+    }
+
+    private static String millis(Long durationMillis) {
+        return durationMillis == null ? "an unknown time" : durationMillis + " ms";
+    }
+
+    /** The state and effects of one decision while it is being made. */
+    private static final class Step {
+        RunState state;
+        final Instant now;
+        final PipelineDefinition definition;
+        final List<Effect> effects = new ArrayList<>();
+
+        Step(RunState state, Instant now, PipelineDefinition definition) {
+            this.state = state;
+            this.now = now;
+            this.definition = definition;
+        }
+
+        StageSpec spec(String stage) {
+            return definition.stage(stage).orElseThrow(() -> new IllegalStateException(
+                    "run " + state.runId() + " has stage \"" + stage + "\" but its pipeline revision does not"));
+        }
+
+        void put(StageState stage) {
+            state = state.withStage(stage);
+        }
+
+        void effect(Effect effect) {
+            effects.add(effect);
+        }
+
+        void event(String type, String stage, Integer attempt, String message) {
+            effects.add(new Effect.EmitRunEvent(type, stage, attempt, message));
+        }
+
+        void notify(NotificationEvent event) {
+            var targets = definition.notificationsFor(event);
+            for (int i = 0; i < targets.size(); i++) {
+                effects.add(NotificationTexts.notify(state, event, targets.get(i), i));
+            }
+        }
+
+        void cancelAttemptTimers(StageState stage) {
+            if (stage.deadline() != null) {
+                effects.add(new Effect.CancelTimer(Timers.deadline(stage), stage.deadline()));
+            }
+            if (stage.heartbeatDeadline() != null) {
+                effects.add(new Effect.CancelTimer(Timers.heartbeat(stage), stage.heartbeatDeadline()));
+            }
+        }
+
+        Decision decision() {
+            return new Decision(state, effects, null);
+        }
+    }
+}

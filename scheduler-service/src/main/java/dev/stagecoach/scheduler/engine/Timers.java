@@ -1,0 +1,42 @@
+package dev.stagecoach.scheduler.engine;
+
+/** Names of the timers the engine sets, and of the attempts they watch. */
+final class Timers {
+
+    enum Kind { RETRY, DEADLINE, HEARTBEAT }
+
+    record Parsed(Kind kind, String stage, int attempt) {
+    }
+
+    private Timers() {
+    }
+
+    static String attemptId(String runId, String stage, int attempt) {
+        // Derived, not random: a replayed decision dispatches the very same attempt id.
+        return runId + "/" + stage + "/" + attempt;
+    }
+
+    static String retry(String stage, int nextAttempt) {
+        return "retry:" + nextAttempt + ":" + stage;
+    }
+
+    static String deadline(StageState stage) {
+        return "deadline:" + stage.attempts() + ":" + stage.name();
+    }
+
+    static String heartbeat(StageState stage) {
+        return "heartbeat:" + stage.attempts() + ":" + stage.name();
+    }
+
+    static Parsed parse(String timerId) {
+        String[] parts = timerId.split(":", 3);
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            return new Parsed(Kind.valueOf(parts[0].toUpperCase(java.util.Locale.ROOT)), parts[2], Integer.parseInt(parts[1]));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

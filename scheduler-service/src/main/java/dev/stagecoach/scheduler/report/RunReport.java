@@ -1,0 +1,171 @@
+package dev.stagecoach.scheduler.report;
+
+import dev.stagecoach.pipeline.ParameterBinder;
+import dev.stagecoach.pipeline.PipelineDefinition;
+import dev.stagecoach.scheduler.engine.RunState;
+import dev.stagecoach.scheduler.engine.StageState;
+import dev.stagecoach.scheduler.engine.StageStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Markdown execution report of a run: summary, stage table, failures, metrics and
+ * recommendations. Sections without data are left out rather than shown empty.
+ */
+public final class RunReport {
+
+    private RunReport() {
+    }
+
+    public static String render(RunState run, PipelineDefinition definition) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Pipeline execution report: ").append(run.pipeline()).append("\n\n");
+        summary(md, run, definition);
+        stages(md, run, definition);
+        failures(md, run);
+        metrics(md, run);
+        recommendations(md, run, definition);
+        return md.toString();
+    }
+
+    private static void summary(StringBuilder md, RunState run, PipelineDefinition definition) {
+        md.append("## Summary\n\n");
+        row(md, "Run", "`" + run.runId() + "`");
+        row(md, "Pipeline", run.pipeline() + (definition == null ? "" : " " + definition.version())
+                + " (revision " + run.pipelineRevision() + ")");
+        row(md, "Status", "**" + run.status() + "**");
+        if (run.reason() != null) {
+            row(md, "Outcome", run.reason());
+        }
+        row(md, "Started by", run.requestedBy());
+        row(md, "Started", String.valueOf(run.createdAt()));
+        if (run.finishedAt() != null) {
+            row(md, "Finished", run.finishedAt().toString());
+            row(md, "Duration", human(Duration.between(run.createdAt(), run.finishedAt())));
+        }
+        long succeeded = count(run, StageStatus.SUCCEEDED);
+        row(md, "Stages", succeeded + " of " + run.stages().size() + " succeeded");
+        Map<String, String> parameters = definition == null ? run.parameters() : ParameterBinder.masked(definition, run.parameters());
+        if (!parameters.isEmpty()) {
+            List<String> shown = new ArrayList<>();
+            new TreeMap<>(parameters).forEach((k, v) -> shown.add(k + "=`" + v + "`"));
+            row(md, "Parameters", String.join(", ", shown));
+        }
+        md.append('\n');
+    }
+
+    private static void stages(StringBuilder md, RunState run, PipelineDefinition definition) {
+        if (run.stages().isEmpty()) {
+            return;
+        }
+        md.append("## Stages\n\n");
+        md.append("| # | Stage | Status | Attempts | Duration | Exit code | Critical | Notes |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        int index = 1;
+        for (StageState stage : run.stageList()) {
+            boolean critical = definition == null || definition.stage(stage.name()).map(s -> s.critical()).orElse(true);
+            md.append("| ").append(index++)
+                    .append(" | ").append(stage.name())
+                    .append(" | ").append(icon(stage.status())).append(' ').append(stage.status())
+                    .append(" | ").append(stage.attempts())
+                    .append(" | ").append(stage.durationMillis() == null ? "-" : human(Duration.ofMillis(stage.durationMillis())))
+                    .append(" | ").append(stage.exitCode() == null ? "-" : stage.exitCode())
+                    .append(" | ").append(critical ? "yes" : "no")
+                    .append(" | ").append(stage.error() == null ? "" : cell(stage.error()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static void failures(StringBuilder md, RunState run) {
+        List<StageState> failed = run.stageList().stream().filter(s -> s.status() == StageStatus.FAILED).toList();
+        if (failed.isEmpty()) {
+            return;
+        }
+        md.append("## Failures\n\n");
+        for (StageState stage : failed) {
+            md.append("### ").append(stage.name()).append("\n\n");
+            md.append(stage.error() == null ? "Failed." : stage.error()).append(stage.exitCode() == null ? "" : " (exit code " + stage.exitCode() + ")")
+                    .append("\n\n");
+            if (!stage.outputTail().isEmpty()) {
+                md.append("Last output lines:\n\n```\n");
+                stage.outputTail().forEach(line -> md.append(line).append('\n'));
+                md.append("```\n\n");
+            }
+        }
+    }
+
+    private static void metrics(StringBuilder md, RunState run) {
+        List<StageState> measured = run.stageList().stream().filter(s -> !s.metrics().isEmpty()).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        md.append("## Metrics\n\n| Stage | Metric | Value |\n|---|---|---|\n");
+        for (StageState stage : measured) {
+            new TreeMap<>(stage.metrics()).forEach((name, value) ->
+                    md.append("| ").append(stage.name()).append(" | ").append(name).append(" | ").append(value).append(" |\n"));
+        }
+        md.append('\n');
+    }
+
+    private static void recommendations(StringBuilder md, RunState run, PipelineDefinition definition) {
+        List<String> advice = new ArrayList<>();
+        for (StageState stage : run.stageList()) {
+            if (stage.status() == StageStatus.FAILED) {
+                advice.add("Stage `" + stage.name() + "` failed: read its output above, fix the cause and start the run again.");
+            } else if (stage.status() == StageStatus.SUCCEEDED && stage.attempts() > 1) {
+                advice.add("Stage `" + stage.name() + "` needed " + stage.attempts() + " attempts: it may be flaky.");
+            }
+            if (definition != null && stage.durationMillis() != null) {
+                definition.stage(stage.name()).ifPresent(spec -> {
+                    if (stage.durationMillis() > spec.timeout().toMillis() * 0.8) {
+                        advice.add("Stage `" + stage.name() + "` used over 80% of its timeout of " + human(spec.timeout()) + ".");
+                    }
+                });
+            }
+        }
+        if (advice.isEmpty()) {
+            return;
+        }
+        md.append("## Recommendations\n\n");
+        advice.forEach(a -> md.append("- ").append(a).append('\n'));
+        md.append('\n');
+    }
+
+    private static void row(StringBuilder md, String key, String value) {
+        md.append("- **").append(key).append(":** ").append(value).append('\n');
+    }
+
+    private static long count(RunState run, StageStatus status) {
+        return run.stageList().stream().filter(s -> s.status() == status).count();
+    }
+
+    private static String icon(StageStatus status) {
+        return switch (status) {
+            case SUCCEEDED -> "✅";
+            case FAILED -> "❌";
+            case CANCELLED -> "🚫";
+            case SKIPPED -> "⏭️";
+            default -> "⏳";
+        };
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    static String human(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        return duration.toMinutes() + " min " + duration.toSecondsPart() + " s";
+    }
+
+}

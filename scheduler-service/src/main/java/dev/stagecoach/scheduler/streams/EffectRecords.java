@@ -1,0 +1,113 @@
+package dev.stagecoach.scheduler.streams;
+
+import dev.stagecoach.events.Channel;
+import dev.stagecoach.events.CommandAction;
+import dev.stagecoach.events.Notification;
+import dev.stagecoach.events.RunEvent;
+import dev.stagecoach.events.RunSnapshot;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.StageSnapshot;
+import dev.stagecoach.pipeline.PipelineDefinition;
+import dev.stagecoach.scheduler.engine.Effect;
+import dev.stagecoach.scheduler.engine.RunState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Turns the engine's effects and state into the records other services read. */
+final class EffectRecords {
+
+    private EffectRecords() {
+    }
+
+    static String commandKey(String runId, String stage) {
+        return runId + "/" + stage;
+    }
+
+    static StageCommand execute(RunState run, Effect.DispatchStage dispatch, Instant now) {
+        return StageCommand.newBuilder()
+                .setRunId(run.runId())
+                .setStage(dispatch.stage())
+                .setAttempt(dispatch.attempt())
+                .setAttemptId(dispatch.attemptId())
+                .setAction(CommandAction.EXECUTE)
+                .setPool(dispatch.pool())
+                .setKind(dispatch.kind())
+                .setCommand(dispatch.command())
+                .setEnv(dispatch.env())
+                .setSecretValues(dispatch.secretValues())
+                .setTimeoutMillis(dispatch.timeout().toMillis())
+                .setHeartbeatMillis(dev.stagecoach.scheduler.engine.EngineEvent.HEARTBEAT_INTERVAL.toMillis())
+                .setPipeline(run.pipeline())
+                .setIssuedAt(now)
+                .build();
+    }
+
+    static StageCommand cancel(RunState run, Effect.CancelStage cancel, Instant now) {
+        return StageCommand.newBuilder()
+                .setRunId(run.runId())
+                .setStage(cancel.stage())
+                .setAttempt(cancel.attempt())
+                .setAttemptId(cancel.attemptId())
+                .setAction(CommandAction.CANCEL)
+                .setPool(cancel.pool())
+                .setTimeoutMillis(0)
+                .setPipeline(run.pipeline())
+                .setIssuedAt(now)
+                .build();
+    }
+
+    static RunEvent runEvent(RunState run, Effect.EmitRunEvent event, Instant now) {
+        return RunEvent.newBuilder()
+                .setRunId(run.runId())
+                .setPipeline(run.pipeline())
+                .setType(event.type())
+                .setStage(event.stage())
+                .setAttempt(event.attempt())
+                .setMessage(event.message() == null ? "" : event.message())
+                .setAt(now)
+                .build();
+    }
+
+    static Notification notification(RunState run, Effect.Notify notify, Instant now) {
+        return Notification.newBuilder()
+                .setDedupeId(notify.dedupeId())
+                .setRunId(run.runId())
+                .setPipeline(run.pipeline())
+                .setEvent(notify.event().key())
+                .setChannel(Channel.valueOf(notify.target().channel().name()))
+                .setTarget(notify.target().target())
+                .setSubject(notify.subject())
+                .setBody(notify.body())
+                .setRunStatus(run.status().name())
+                .setCreatedAt(now)
+                .build();
+    }
+
+    static RunSnapshot snapshot(RunState run, PipelineDefinition definition) {
+        Map<String, String> parameters = definition == null ? run.parameters()
+                : dev.stagecoach.pipeline.ParameterBinder.masked(definition, run.parameters());
+        List<StageSnapshot> stages = run.stageList().stream().map(s -> StageSnapshot.newBuilder()
+                .setName(s.name())
+                .setStatus(s.status().name())
+                .setAttempts(s.attempts())
+                .setCritical(definition == null || definition.stage(s.name()).map(st -> st.critical()).orElse(true))
+                .setStartedAt(s.startedAt())
+                .setFinishedAt(s.finishedAt())
+                .setExitCode(s.exitCode())
+                .setError(s.error())
+                .setOutputTail(s.outputTail())
+                .build()).toList();
+        return RunSnapshot.newBuilder()
+                .setRunId(run.runId())
+                .setPipeline(run.pipeline())
+                .setPipelineRevision(run.pipelineRevision())
+                .setStatus(run.status().name())
+                .setParameters(parameters)
+                .setStages(stages)
+                .setCreatedAt(run.createdAt())
+                .setFinishedAt(run.finishedAt())
+                .setReason(run.reason())
+                .build();
+    }
+}

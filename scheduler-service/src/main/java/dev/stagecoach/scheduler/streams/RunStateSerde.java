@@ -1,0 +1,46 @@
+package dev.stagecoach.scheduler.streams;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.stagecoach.scheduler.engine.RunState;
+import java.io.IOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The engine's run state in the state store and its changelog. JSON keeps the engine free
+ * of Avro; unknown properties are ignored so that a newer scheduler can add fields.
+ */
+public final class RunStateSerde implements Serde<RunState> {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    @Override
+    public Serializer<RunState> serializer() {
+        return (topic, state) -> {
+            try {
+                return state == null ? null : JSON.writeValueAsBytes(state);
+            } catch (IOException e) {
+                throw new SerializationException("cannot write the state of run " + state.runId(), e);
+            }
+        };
+    }
+
+    @Override
+    public Deserializer<RunState> deserializer() {
+        return (topic, bytes) -> {
+            try {
+                return bytes == null ? null : JSON.readValue(bytes, RunState.class);
+            } catch (IOException e) {
+                throw new SerializationException("cannot read a run state: " + e.getMessage(), e);
+            }
+        };
+    }
+}

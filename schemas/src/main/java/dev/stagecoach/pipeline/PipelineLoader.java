@@ -1,0 +1,372 @@
+package dev.stagecoach.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.reader.ReaderException;
+
+/**
+ * Reads a pipeline from YAML and validates it, reporting every problem at once with its
+ * file, line, column and key path. Shared by the CLI and the scheduler so both judge a file alike.
+ */
+public final class PipelineLoader {
+
+    private static final Set<String> ROOT_KEYS = Set.of("pipeline");
+    private static final Set<String> PIPELINE_KEYS = orderedSet(
+            "name", "version", "description", "type", "parameters", "options", "stages", "notifications");
+    private static final Set<String> PARAMETER_KEYS = orderedSet(
+            "type", "required", "default", "enum", "min", "max", "pattern", "description", "secret");
+    private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
+    private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
+    private static final Set<String> STAGE_KEYS = orderedSet(
+            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry");
+    private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
+    private static final Duration MAX_STAGE_TIMEOUT = Duration.ofHours(24);
+    private static final int MAX_ATTEMPTS = 20;
+
+    private PipelineLoader() {
+    }
+
+    public static LoadResult load(String yaml, String file) {
+        YamlNodes nodes = new YamlNodes(file);
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            var mark = e.getProblemMark();
+            return new LoadResult(Optional.empty(), List.of(new Diagnostic(Diagnostic.Severity.ERROR, file,
+                    mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
+                    "", "not valid YAML: " + e.getProblem())));
+        } catch (ReaderException e) {
+            // Thrown before parsing, for characters YAML forbids; it carries an offset, not a line.
+            String before = yaml.substring(0, Math.min(e.getPosition(), yaml.length()));
+            int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+            int column = before.length() - before.lastIndexOf('\n');
+            return new LoadResult(Optional.empty(), List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, line, column,
+                    "", String.format("not valid YAML: the character U+%04X is not allowed in a YAML file", e.getCodePoint()))));
+        } catch (YAMLException e) {
+            return new LoadResult(Optional.empty(), List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, 0, 0,
+                    "", "not valid YAML: " + e.getMessage())));
+        }
+        if (root == null) {
+            nodes.error("", "the file is empty; a pipeline starts with a \"pipeline:\" key");
+            return new LoadResult(Optional.empty(), nodes.diagnostics());
+        }
+        Node pipelineNode = nodes.mapping(root, "", ROOT_KEYS).get("pipeline");
+        PipelineDefinition definition = null;
+        if (pipelineNode == null) {
+            if (nodes.diagnostics().isEmpty()) {
+                nodes.error(root, "", "missing required key \"pipeline\"");
+            }
+        } else {
+            definition = new Reading(nodes).pipeline(pipelineNode);
+        }
+        boolean failed = nodes.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+        return new LoadResult(failed ? Optional.empty() : Optional.ofNullable(definition), nodes.diagnostics());
+    }
+
+    private static Set<String> orderedSet(String... keys) {
+        return new LinkedHashSet<>(List.of(keys));
+    }
+
+    /** One pass over one file. */
+    private static final class Reading {
+
+        private final YamlNodes nodes;
+
+        Reading(YamlNodes nodes) {
+            this.nodes = nodes;
+        }
+
+        PipelineDefinition pipeline(Node node) {
+            String path = "pipeline";
+            Map<String, Node> keys = nodes.mapping(node, path, PIPELINE_KEYS);
+            String name = required(keys, node, path, "name");
+            if (name != null && !NAME.matcher(name).matches()) {
+                nodes.error(keys.get("name"), path + ".name", "\"" + name
+                        + "\" is not a valid name; use letters, digits, '-', '_' and '.', starting with a letter or digit");
+            }
+            String version = keys.containsKey("version") ? nodes.string(keys.get("version"), path + ".version") : "0.0.0";
+            if (version != null && !SEMVER.matcher(version).matches()) {
+                nodes.error(keys.get("version"), path + ".version",
+                        "\"" + version + "\" is not a semantic version; write MAJOR.MINOR.PATCH, e.g. 1.0.0");
+            }
+            String description = keys.containsKey("description")
+                    ? nodes.string(keys.get("description"), path + ".description") : "";
+            PipelineType type = keys.containsKey("type")
+                    ? nodes.enumValue(keys.get("type"), path + ".type", PipelineType.class) : PipelineType.SEQUENTIAL;
+            List<ParameterSpec> parameters = keys.containsKey("parameters")
+                    ? parameters(keys.get("parameters"), path + ".parameters") : List.of();
+            Options options = keys.containsKey("options") ? options(keys.get("options"), path + ".options") : Options.defaults();
+            List<StageSpec> stages = keys.containsKey("stages") ? stages(keys.get("stages"), path + ".stages", type) : List.of();
+            if (!keys.containsKey("stages")) {
+                nodes.error(node, path, "missing required key \"stages\": a pipeline needs at least one stage");
+            }
+            Map<NotificationEvent, List<NotificationTarget>> notifications = keys.containsKey("notifications")
+                    ? notifications(keys.get("notifications"), path + ".notifications") : Map.of();
+            if (name == null || type == null || options == null) {
+                return null;
+            }
+            return new PipelineDefinition(name, version, description, type, parameters, options, stages, notifications);
+        }
+
+        private String required(Map<String, Node> keys, Node parent, String path, String key) {
+            if (!keys.containsKey(key)) {
+                nodes.error(parent, path, "missing required key \"" + key + "\"");
+                return null;
+            }
+            return nodes.string(keys.get(key), path + "." + key);
+        }
+
+        private List<ParameterSpec> parameters(Node node, String path) {
+            List<ParameterSpec> parameters = new ArrayList<>();
+            for (Map.Entry<String, Node> entry : nodes.openMapping(node, path).entrySet()) {
+                String name = entry.getKey();
+                String paramPath = path + "." + name;
+                Map<String, Node> keys = nodes.mapping(entry.getValue(), paramPath, PARAMETER_KEYS);
+                ParameterType type = keys.containsKey("type")
+                        ? nodes.enumValue(keys.get("type"), paramPath + ".type", ParameterType.class) : ParameterType.STRING;
+                boolean required = keys.containsKey("required") && Boolean.TRUE.equals(nodes.bool(keys.get("required"), paramPath + ".required"));
+                String defaultValue = keys.containsKey("default") ? scalarOrList(keys.get("default"), paramPath + ".default") : null;
+                List<String> enumValues = keys.containsKey("enum") ? nodes.strings(keys.get("enum"), paramPath + ".enum") : List.of();
+                String min = keys.containsKey("min") ? nodes.string(keys.get("min"), paramPath + ".min") : null;
+                String max = keys.containsKey("max") ? nodes.string(keys.get("max"), paramPath + ".max") : null;
+                String pattern = keys.containsKey("pattern") ? nodes.string(keys.get("pattern"), paramPath + ".pattern") : null;
+                String description = keys.containsKey("description") ? nodes.string(keys.get("description"), paramPath + ".description") : "";
+                boolean secret = keys.containsKey("secret") && Boolean.TRUE.equals(nodes.bool(keys.get("secret"), paramPath + ".secret"));
+                if (type == null) {
+                    continue;
+                }
+                if (type == ParameterType.ENUM && enumValues.isEmpty()) {
+                    nodes.error(entry.getValue(), paramPath, "an enum parameter needs \"enum\": the list of allowed values");
+                }
+                if (!enumValues.isEmpty() && type != ParameterType.ENUM && type != ParameterType.STRING) {
+                    nodes.error(keys.get("enum"), paramPath + ".enum", "allowed values apply to string and enum parameters, not " + type.name().toLowerCase());
+                }
+                if (pattern != null) {
+                    try {
+                        Pattern.compile(pattern);
+                    } catch (PatternSyntaxException e) {
+                        nodes.error(keys.get("pattern"), paramPath + ".pattern", "not a valid regular expression: " + e.getDescription());
+                    }
+                }
+                ParameterSpec spec = new ParameterSpec(name, type, required, defaultValue, enumValues, min, max, pattern, description, secret);
+                for (String bound : new String[] {"min", "max"}) {
+                    String value = bound.equals("min") ? min : max;
+                    if (value != null) {
+                        if (type != ParameterType.INTEGER && type != ParameterType.NUMBER && type != ParameterType.DURATION) {
+                            nodes.error(keys.get(bound), paramPath + "." + bound, "bounds apply to integer, number and duration parameters, not " + type.name().toLowerCase());
+                        } else {
+                            ParameterValues.typeProblem(type, value).ifPresent(p -> nodes.error(keys.get(bound), paramPath + "." + bound, p));
+                        }
+                    }
+                }
+                if (defaultValue != null) {
+                    ParameterValues.problems(spec, defaultValue).forEach(p ->
+                            nodes.error(keys.get("default"), paramPath + ".default", "the default breaks its own constraints: " + p));
+                }
+                parameters.add(spec);
+            }
+            return parameters;
+        }
+
+        private String scalarOrList(Node node, String path) {
+            if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
+                return String.join(",", nodes.strings(node, path));
+            }
+            return nodes.string(node, path);
+        }
+
+        private Options options(Node node, String path) {
+            Map<String, Node> keys = nodes.mapping(node, path, OPTION_KEYS);
+            Integer workers = keys.containsKey("parallel_workers")
+                    ? nodes.integer(keys.get("parallel_workers"), path + ".parallel_workers", 1, Options.MAX_PARALLEL_WORKERS)
+                    : Integer.valueOf(Options.DEFAULT_PARALLEL_WORKERS);
+            Duration timeout = keys.containsKey("timeout")
+                    ? nodes.duration(keys.get("timeout"), path + ".timeout", Duration.ofSeconds(1), Options.MAX_TIMEOUT)
+                    : Options.DEFAULT_TIMEOUT;
+            RetryPolicy retry = keys.containsKey("retry_policy")
+                    ? retry(keys.get("retry_policy"), path + ".retry_policy") : RetryPolicy.NONE;
+            if (workers == null || timeout == null || retry == null) {
+                return Options.defaults();
+            }
+            return new Options(workers, timeout, retry);
+        }
+
+        private RetryPolicy retry(Node node, String path) {
+            Map<String, Node> keys = nodes.mapping(node, path, RETRY_KEYS);
+            Integer maxAttempts = keys.containsKey("max_attempts")
+                    ? nodes.integer(keys.get("max_attempts"), path + ".max_attempts", 1, MAX_ATTEMPTS) : Integer.valueOf(3);
+            RetryPolicy.Backoff backoff = keys.containsKey("backoff")
+                    ? nodes.enumValue(keys.get("backoff"), path + ".backoff", RetryPolicy.Backoff.class) : RetryPolicy.Backoff.EXPONENTIAL;
+            Duration initial = keys.containsKey("initial_delay")
+                    ? nodes.duration(keys.get("initial_delay"), path + ".initial_delay", Duration.ZERO, Duration.ofHours(1))
+                    : RetryPolicy.DEFAULT_INITIAL_DELAY;
+            Duration max = keys.containsKey("max_delay")
+                    ? nodes.duration(keys.get("max_delay"), path + ".max_delay", Duration.ZERO, Duration.ofHours(24))
+                    : RetryPolicy.DEFAULT_MAX_DELAY;
+            if (maxAttempts == null || backoff == null || initial == null || max == null) {
+                return null;
+            }
+            if (max.compareTo(initial) < 0) {
+                nodes.error(keys.get("max_delay"), path + ".max_delay", "max_delay " + Durations.format(max)
+                        + " is shorter than initial_delay " + Durations.format(initial));
+            }
+            return new RetryPolicy(maxAttempts, backoff, initial, max);
+        }
+
+        private List<StageSpec> stages(Node node, String path, PipelineType type) {
+            List<StageSpec> stages = new ArrayList<>();
+            Map<String, Node> needsNodes = new HashMap<>();
+            Map<String, Integer> indexes = new HashMap<>();
+            List<Node> items = nodes.sequence(node, path);
+            if (items.isEmpty() && node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
+                nodes.error(node, path, "a pipeline needs at least one stage");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String stagePath = path + "[" + i + "]";
+                Node item = items.get(i);
+                Map<String, Node> keys = nodes.mapping(item, stagePath, STAGE_KEYS);
+                String name = keys.containsKey("name") ? nodes.string(keys.get("name"), stagePath + ".name") : null;
+                if (!keys.containsKey("name")) {
+                    nodes.error(item, stagePath, "missing required key \"name\"");
+                }
+                if (name == null) {
+                    continue;
+                }
+                if (!NAME.matcher(name).matches()) {
+                    nodes.error(keys.get("name"), stagePath + ".name", "\"" + name + "\" is not a valid stage name; use letters, digits, '-', '_' and '.'");
+                }
+                if (indexes.containsKey(name)) {
+                    nodes.error(keys.get("name"), stagePath + ".name", "duplicate stage name \"" + name
+                            + "\"; already used by " + path + "[" + indexes.get(name) + "]");
+                    continue;
+                }
+                indexes.put(name, i);
+                List<String> needs = keys.containsKey("needs") ? nodes.strings(keys.get("needs"), stagePath + ".needs") : List.of();
+                if (keys.containsKey("needs")) {
+                    needsNodes.put(name, keys.get("needs"));
+                }
+                String run = keys.containsKey("run") ? nodes.string(keys.get("run"), stagePath + ".run") : null;
+                String uses = keys.containsKey("uses") ? nodes.string(keys.get("uses"), stagePath + ".uses") : null;
+                if (run != null && uses != null) {
+                    nodes.error(keys.get("uses"), stagePath + ".uses", "a stage has either \"run\" (a shell script) or \"uses\" (a stage kind), not both");
+                }
+                if (run == null && uses == null && !keys.containsKey("run") && !keys.containsKey("uses")) {
+                    nodes.warning(item, stagePath, "stage \"" + name + "\" has nothing to run (no \"run\" or \"uses\"); it will succeed as a no-op");
+                }
+                Map<String, String> env = new LinkedHashMap<>();
+                if (keys.containsKey("env")) {
+                    nodes.openMapping(keys.get("env"), stagePath + ".env").forEach((k, v) -> {
+                        String value = nodes.string(v, stagePath + ".env." + k);
+                        if (value != null) {
+                            env.put(k, value);
+                        }
+                    });
+                }
+                String pool = keys.containsKey("pool") ? nodes.string(keys.get("pool"), stagePath + ".pool") : StageSpec.DEFAULT_POOL;
+                Duration timeout = keys.containsKey("timeout")
+                        ? nodes.duration(keys.get("timeout"), stagePath + ".timeout", Duration.ofSeconds(1), MAX_STAGE_TIMEOUT)
+                        : StageSpec.DEFAULT_TIMEOUT;
+                Boolean critical = keys.containsKey("critical") ? nodes.bool(keys.get("critical"), stagePath + ".critical") : Boolean.TRUE;
+                RetryPolicy retry = keys.containsKey("retry") ? retry(keys.get("retry"), stagePath + ".retry") : null;
+                stages.add(new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
+                        timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry));
+            }
+            checkNeeds(stages, needsNodes, indexes, path, type);
+            return stages;
+        }
+
+        private void checkNeeds(List<StageSpec> stages, Map<String, Node> needsNodes, Map<String, Integer> indexes, String path,
+                PipelineType type) {
+            for (StageSpec stage : stages) {
+                for (String need : stage.needs()) {
+                    String needsPath = path + "[" + indexes.get(stage.name()) + "].needs";
+                    if (!indexes.containsKey(need)) {
+                        nodes.error(needsNodes.get(stage.name()), needsPath, "unknown stage \"" + need + "\""
+                                + Suggestions.didYouMean(need, indexes.keySet()));
+                    } else if (need.equals(stage.name())) {
+                        nodes.error(needsNodes.get(stage.name()), needsPath, "stage \"" + need + "\" cannot need itself");
+                    }
+                }
+            }
+            Optional<List<String>> cycle = StageGraph.findCycle(stages);
+            cycle.ifPresent(c -> {
+                String first = c.get(0);
+                nodes.error(needsNodes.get(first), path + "[" + indexes.get(first) + "].needs",
+                        "the stages depend on each other in a cycle: " + String.join(" -> ", c));
+            });
+            if (cycle.isEmpty() && type == PipelineType.SEQUENTIAL) {
+                // The engine waits on the effective needs: an explicit need of a later stage plus
+                // the implicit order can deadlock a run although the explicit needs have no cycle.
+                Set<String> withoutNeeds = new HashSet<>();
+                stages.stream().filter(s -> s.needs().isEmpty()).forEach(s -> withoutNeeds.add(s.name()));
+                StageGraph.findCycle(StageGraph.effectiveNeeds(type, stages)).ifPresent(c -> {
+                    String explicit = c.stream().filter(s -> !withoutNeeds.contains(s)).findFirst().orElse(c.get(0));
+                    List<String> implicit = c.subList(0, c.size() - 1).stream()
+                            .filter(withoutNeeds::contains).map(s -> "\"" + s + "\"").toList();
+                    nodes.error(needsNodes.get(explicit), path + "[" + indexes.get(explicit) + "].needs",
+                            "the stages depend on each other in a cycle: " + String.join(" -> ", c) + "; in a sequential"
+                            + " pipeline a stage without \"needs\" waits for the stage declared before it, as "
+                            + String.join(", ", implicit) + (implicit.size() == 1 ? " does" : " do")
+                            + ": reorder the stages, give them their own \"needs\" or use type: hybrid");
+                });
+            }
+        }
+
+        private Map<NotificationEvent, List<NotificationTarget>> notifications(Node node, String path) {
+            Set<String> events = new LinkedHashSet<>();
+            for (NotificationEvent event : NotificationEvent.values()) {
+                events.add(event.key());
+            }
+            Map<NotificationEvent, List<NotificationTarget>> notifications = new EnumMap<>(NotificationEvent.class);
+            for (Map.Entry<String, Node> entry : nodes.mapping(node, path, events).entrySet()) {
+                String eventPath = path + "." + entry.getKey();
+                NotificationEvent event = NotificationEvent.valueOf(entry.getKey().toUpperCase(java.util.Locale.ROOT));
+                List<NotificationTarget> targets = new ArrayList<>();
+                List<Node> items = nodes.sequence(entry.getValue(), eventPath);
+                for (int i = 0; i < items.size(); i++) {
+                    String targetPath = eventPath + "[" + i + "]";
+                    Map<String, Node> keys = nodes.mapping(items.get(i), targetPath, CHANNEL_KEYS);
+                    if (keys.size() != 1) {
+                        if (keys.size() > 1) {
+                            nodes.error(items.get(i), targetPath, "one target per list item; found " + String.join(", ", keys.keySet()));
+                        }
+                        continue;
+                    }
+                    Map.Entry<String, Node> target = keys.entrySet().iterator().next();
+                    if (YamlNodes.isNull(target.getValue())) {
+                        nodes.warning(target.getValue(), targetPath + "." + target.getKey(), "the " + target.getKey()
+                                + " target is empty; YAML reads an unquoted '#' as the start of a comment: quote the value, e.g. "
+                                + target.getKey() + ": \"#deployments\"");
+                        continue;
+                    }
+                    String value = nodes.string(target.getValue(), targetPath + "." + target.getKey());
+                    if (value != null) {
+                        targets.add(new NotificationTarget(
+                                NotificationTarget.Channel.valueOf(target.getKey().toUpperCase(java.util.Locale.ROOT)), value));
+                    }
+                }
+                notifications.put(event, targets);
+            }
+            return notifications;
+        }
+    }
+}

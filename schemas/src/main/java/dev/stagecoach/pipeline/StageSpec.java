@@ -1,0 +1,41 @@
+package dev.stagecoach.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One stage of a pipeline.
+ *
+ * @param run the bash script of a shell stage, or null
+ * @param uses the stage kind when it is not a shell script (for example {@code noop}), or null
+ * @param pool the worker pool that executes the stage, like a job's {@code runs-on}
+ * @param retry overrides the pipeline's retry policy when not null
+ */
+public record StageSpec(
+        String name,
+        List<String> needs,
+        String run,
+        String uses,
+        Map<String, String> env,
+        String pool,
+        Duration timeout,
+        boolean critical,
+        RetryPolicy retry) {
+
+    public static final String DEFAULT_POOL = "default";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+    public StageSpec {
+        needs = List.copyOf(needs);
+        env = Map.copyOf(env);
+    }
+
+    /** The kind a worker dispatches on: {@code shell} for a {@code run} script, {@code noop} when there is nothing to run. */
+    public String kind() {
+        if (run != null) {
+            return "shell";
+        }
+        return uses != null ? uses : "noop";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.stagecoach.worker;
+
+import dev.stagecoach.events.Outcome;
+import dev.stagecoach.events.StageCommand;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a stage's script with bash in the run's working directory. The script is written to a
+ * file and parameters arrive as environment variables, so no value is ever parsed as shell.
+ * On timeout or cancel the whole process tree is killed, not just bash.
+ */
+public final class ShellStage implements StageKind {
+
+    private final Path workRoot;
+
+    public ShellStage(Path workRoot) {
+        this.workRoot = workRoot;
+    }
+
+    @Override
+    public String name() {
+        return "shell";
+    }
+
+    @Override
+    public AttemptOutcome execute(StageCommand command, RunningAttempt attempt) throws IOException, InterruptedException {
+        Path workDir = workRoot.resolve(safe(command.getRunId()));
+        Path scripts = Files.createDirectories(workDir.resolve(".stagecoach"));
+        Path script = scripts.resolve(safe(command.getStage()) + "-" + command.getAttempt() + ".sh");
+        Files.writeString(script, command.getCommand() == null ? "" : command.getCommand());
+
+        ProcessBuilder builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(command.getEnv());
+        builder.environment().put("STAGECOACH_WORKSPACE", workDir.toString());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        attempt.onCancel(() -> killTree(process));
+
+        Thread reader = new Thread(() -> readLines(process, attempt), "output-" + command.getAttemptId());
+        reader.setDaemon(true);
+        reader.start();
+
+        boolean exited = process.waitFor(command.getTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (!exited) {
+            killTree(process);
+        }
+        process.waitFor();
+        reader.join(TimeUnit.SECONDS.toMillis(5));
+        List<String> tail = attempt.tail();
+        if (attempt.cancelled()) {
+            return new AttemptOutcome(Outcome.CANCELLED, process.exitValue(), "cancelled", tail, Map.of(), Map.of());
+        }
+        if (!exited) {
+            return new AttemptOutcome(Outcome.TIMED_OUT, null,
+                    "timed out after " + command.getTimeoutMillis() + " ms; the process tree was killed", tail, Map.of(), Map.of());
+        }
+        int exitCode = process.exitValue();
+        return exitCode == 0
+                ? AttemptOutcome.succeeded(tail)
+                : new AttemptOutcome(Outcome.FAILED, exitCode, "exited with code " + exitCode, tail, Map.of(), Map.of());
+    }
+
+    private static void readLines(Process process, RunningAttempt attempt) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                attempt.line(line);
+            }
+        } catch (IOException e) {
+            attempt.line("[stagecoach] output stopped: " + e.getMessage());
+        }
+    }
+
+    /** Children first, collected before anything dies, so that orphans cannot slip away to init. */
+    static void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}

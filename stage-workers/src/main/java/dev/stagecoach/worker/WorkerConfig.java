@@ -1,0 +1,25 @@
+package dev.stagecoach.worker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "stagecoach.worker")
+public interface WorkerConfig {
+
+    /** The pool this worker serves; it consumes the topic commands.&lt;pool&gt;. */
+    @WithDefault("default")
+    String pool();
+
+    /** Where each run gets its working directory. */
+    @WithDefault("${java.io.tmpdir}/stagecoach-work")
+    Path workDir();
+
+    /** How this instance names itself in results; defaults to host and process id. */
+    Optional<String> id();
+
+    /** How many last lines of output a result carries. */
+    @WithDefault("20")
+    int outputTailLines();
+}

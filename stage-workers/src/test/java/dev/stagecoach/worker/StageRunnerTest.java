@@ -1,0 +1,134 @@
+package dev.stagecoach.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.stagecoach.events.CommandAction;
+import dev.stagecoach.events.Outcome;
+import dev.stagecoach.events.ResultType;
+import dev.stagecoach.events.StageCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real bash processes, no Kafka: what a worker does with one command. */
+class StageRunnerTest {
+
+    @TempDir
+    Path work;
+    final RecordingSink sink = new RecordingSink();
+    final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        heartbeats.shutdownNow();
+    }
+
+    StageRunner runner() {
+        return new StageRunner(List.of(new ShellStage(work), new NoopStage()), sink, Clock.systemUTC(), "w1", heartbeats, 3);
+    }
+
+    static StageCommand command(String script, Map<String, String> env, long timeoutMillis, List<String> secrets) {
+        return StageCommand.newBuilder().setRunId("run-1").setStage("build").setAttempt(1).setAttemptId("run-1/build/1")
+                .setAction(CommandAction.EXECUTE).setKind("shell").setCommand(script).setEnv(env)
+                .setSecretValues(secrets).setTimeoutMillis(timeoutMillis).setHeartbeatMillis(100)
+                .setIssuedAt(Instant.now()).build();
+    }
+
+    @Test
+    void successfulScriptReportsStartThenOneFinishWithTheLastLines() {
+        AtomicInteger acked = new AtomicInteger();
+        runner().execute(command("for i in 1 2 3 4 5; do echo line $i; done", Map.of(), 10_000, List.of()), acked::incrementAndGet);
+
+        assertThat(acked).hasValue(1);
+        assertThat(sink.types()).first().isEqualTo(ResultType.STARTED);
+        assertThat(sink.types()).filteredOn(t -> t == ResultType.FINISHED).hasSize(1);
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(sink.finished().getExitCode()).isZero();
+        assertThat(sink.finished().getOutputTail()).containsExactly("line 3", "line 4", "line 5");
+        assertThat(sink.loggedLines()).containsExactly("line 1", "line 2", "line 3", "line 4", "line 5");
+    }
+
+    @Test
+    void failingCommandInsideTheScriptFailsTheStage() {
+        runner().execute(command("false\necho not reached", Map.of(), 10_000, List.of()), () -> { });
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(sink.finished().getExitCode()).isEqualTo(1);
+        assertThat(sink.finished().getError()).isEqualTo("exited with code 1");
+        assertThat(sink.loggedLines()).doesNotContain("not reached");
+    }
+
+    @Test
+    void parametersArriveAsEnvironmentAndAreNeverEvaluated() {
+        Path marker = work.resolve("pwned");
+        String hostile = "$(touch " + marker + ")`touch " + marker + "`;touch " + marker;
+        runner().execute(command("echo \"$PARAM_X\"", Map.of("PARAM_X", hostile), 10_000, List.of()), () -> { });
+        assertThat(sink.finished().getOutputTail()).containsExactly(hostile);
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void secretsAreMaskedInLogsAndResults() {
+        runner().execute(command("echo \"token is $TOKEN\"", Map.of("TOKEN", "hunter2"), 10_000, List.of("hunter2")), () -> { });
+        assertThat(sink.loggedLines()).containsExactly("token is ***");
+        assertThat(sink.finished().getOutputTail()).containsExactly("token is ***");
+    }
+
+    @Test
+    void timeoutKillsTheWholeProcessTree() throws Exception {
+        Path pidFile = work.resolve("child.pid");
+        runner().execute(command("sleep 300 &\necho $! > " + pidFile + "\nwait", Map.of(), 1_000, List.of()), () -> { });
+
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+        long child = Long.parseLong(Files.readString(pidFile).trim());
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void cancelStopsARunningAttempt() {
+        StageRunner runner = runner();
+        StageCommand command = command("echo waiting\nsleep 300", Map.of(), 600_000, List.of());
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> runner.execute(command, () -> { }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.runningCount() == 1 && sink.types().contains(ResultType.STARTED));
+
+        runner.cancel(StageCommand.newBuilder(command).setAction(CommandAction.CANCEL).build());
+
+        running.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.CANCELLED);
+    }
+
+    @Test
+    void heartbeatsAreSentWhileTheStageWorks() {
+        runner().execute(command("sleep 0.5", Map.of(), 10_000, List.of()), () -> { });
+        assertThat(sink.types()).contains(ResultType.HEARTBEAT);
+        assertThat(sink.types()).last().isEqualTo(ResultType.FINISHED);
+    }
+
+    @Test
+    void theSameAttemptDeliveredTwiceRunsOnce() {
+        StageRunner runner = runner();
+        StageCommand command = command("echo once", Map.of(), 10_000, List.of());
+        runner.execute(command, () -> { });
+        AtomicInteger acked = new AtomicInteger();
+        runner.execute(command, acked::incrementAndGet);
+        assertThat(acked).as("a duplicate is still acknowledged").hasValue(1);
+        assertThat(sink.types()).filteredOn(t -> t == ResultType.STARTED).hasSize(1);
+    }
+
+    @Test
+    void unknownKindFailsWithTheKindsThisWorkerKnows() {
+        runner().execute(StageCommand.newBuilder(command("", Map.of(), 1000, List.of())).setKind("teleport").build(), () -> { });
+        assertThat(sink.finished().getError()).isEqualTo("unknown stage kind \"teleport\"; this worker runs: noop, shell");
+    }
+}

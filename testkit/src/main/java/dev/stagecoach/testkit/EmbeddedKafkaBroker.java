@@ -1,0 +1,281 @@
+package dev.stagecoach.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+
+/**
+ * A real single-node Kafka (KRaft broker and controller in one server) running in this JVM.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final String HOST = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    // Free ports are found by binding port 0 and closing it again, so another process can
+    // take one before the broker binds it.
+    private static final int START_ATTEMPTS = 4;
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path dataDir;
+    private final boolean deleteDataDirOnClose;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir,
+                                boolean deleteDataDirOnClose) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
+        this.deleteDataDirOnClose = deleteDataDirOnClose;
+    }
+
+    /** Starts a broker on free ports with a temporary data directory, deleted on close. */
+    public static EmbeddedKafkaBroker start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("stagecoach-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return start(dir, 0, true);
+        } catch (RuntimeException e) {
+            deleteRecursively(dir);
+            throw e;
+        }
+    }
+
+    /** Starts a broker on free ports that keeps its data in {@code dataDir}, formatting it on first use. */
+    public static EmbeddedKafkaBroker start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** As {@link #start(Path)}, with the client port fixed ({@code 0} picks a free one). */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir.toAbsolutePath(), port, false);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RuntimeException bindFailure = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            int brokerPort = port != 0 ? port : freePort();
+            int controllerPort = freePort();
+            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dataDir, brokerPort, controllerPort), false);
+            formatIfNew(config);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                server.startup();
+            } catch (RuntimeException e) {
+                stopQuietly(server);
+                if (!causedByBindFailure(e)) {
+                    throw e;
+                }
+                bindFailure = e;
+                continue;
+            }
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(
+                    server, HOST + ":" + brokerPort, dataDir, deleteDataDirOnClose);
+            try {
+                broker.awaitReady();
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            return broker;
+        }
+        throw new IllegalStateException(
+                "Kafka broker could not bind its ports in " + START_ATTEMPTS + " attempts", bindFailure);
+    }
+
+    static Properties brokerProperties(Path dataDir, int brokerPort, int controllerPort) {
+        Properties props = new Properties();
+        props.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", String.valueOf(NODE_ID)),
+                Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort
+                        + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort),
+                Map.entry("controller.listener.names", CONTROLLER_LISTENER),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", dataDir.toString()),
+                // Kafka's defaults assume three brokers and 50 partitions per internal topic,
+                // which cannot work on one node or is slow on two cores.
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "1"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.num.partitions", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.num.partitions", "1"),
+                // A new group would otherwise wait 3 s for more members before its first assignment.
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // Topics are created on purpose, so a typo fails instead of making a new topic.
+                Map.entry("auto.create.topics.enable", "false"),
+                // The log cleaner allocates this buffer up front: 128 MiB of heap by default.
+                Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024))));
+        return props;
+    }
+
+    private static void formatIfNew(KafkaConfig config) {
+        // A kept data dir (local stack) is formatted once; formatting it again would clash
+        // with the cluster id it already holds.
+        if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
+            return;
+        }
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setDirectories(List.of(config.metadataLogDir()));
+        try {
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not format Kafka storage in " + config.metadataLogDir(), e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = admin()) {
+            while (true) {
+                long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remainingMs <= 0) {
+                    throw new IllegalStateException("Kafka broker at " + bootstrapServers
+                            + " did not answer within " + READY_TIMEOUT.toSeconds() + " s");
+                }
+                Collection<Node> nodes = admin.describeCluster().nodes().get(remainingMs, TimeUnit.MILLISECONDS);
+                if (!nodes.isEmpty()) {
+                    return;
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka broker at " + bootstrapServers + " did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates the topics that do not exist yet, and waits until the broker serves them. */
+    public void createTopics(Collection<NewTopic> topics) {
+        Topics.create(bootstrapServers, topics);
+    }
+
+    /** Creates single-replica topics with {@code partitions} partitions each, skipping existing ones. */
+    public void createTopics(int partitions, String... names) {
+        createTopics(Stream.of(names).map(name -> new NewTopic(name, partitions, (short) 1)).toList());
+    }
+
+    Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()));
+    }
+
+    /** Blocks until the broker has shut down, which only {@link #close()} or a fatal error causes. */
+    void awaitShutdown() {
+        server.awaitShutdown();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            if (deleteDataDirOnClose) {
+                deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    private static void stopQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException ignored) {
+            // A server that failed half way through startup may not shut down cleanly; the
+            // startup failure is the one worth reporting.
+        }
+    }
+
+    private static boolean causedByBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
