@@ -57,10 +57,19 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/report")).GET());
     }
 
-    JsonNode cancel(String runId, String by) {
-        return json(send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/cancel"))
+    /** @param action cancel, approve, reject or resume; {@code stage} and {@code comment} may be null */
+    JsonNode control(String runId, String action, String stage, String by, String comment) {
+        Map<String, String> body = new java.util.HashMap<>();
+        body.put("by", by);
+        if (stage != null) {
+            body.put("stage", stage);
+        }
+        if (comment != null) {
+            body.put("comment", comment);
+        }
+        return json(send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/" + action))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(write(Map.of("by", by))))));
+                .POST(HttpRequest.BodyPublishers.ofString(write(body)))));
     }
 
     private String send(HttpRequest.Builder request) {

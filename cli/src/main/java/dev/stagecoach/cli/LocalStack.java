@@ -34,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String SCHEDULER = "scheduler-service";
     public static final String WORKER = "stage-workers";
     public static final String NOTIFIER = "notifier-service";
+    public static final String KAFKA = "kafka";
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     private static final int RUN_PARTITIONS = 4;
     private static final int COMMAND_PARTITIONS = 8;
@@ -76,11 +77,19 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the three services against a broker that already runs, and waits until each is ready. */
     public LocalStack startServices(String bootstrap) {
+        return startServices(bootstrap, Map.of());
+    }
+
+    /**
+     * As {@link #startServices(String)}, with extra JVM options per module (the benchmarks
+     * try settings this way: a system property overrides the service's configuration).
+     */
+    public LocalStack startServices(String bootstrap, Map<String, List<String>> jvmArgsByModule) {
         this.bootstrapServers = bootstrap;
         createTopics();
-        startService(SCHEDULER, SCHEDULER, List.of());
-        startService(WORKER, WORKER, List.of());
-        startService(NOTIFIER, NOTIFIER, List.of());
+        startService(SCHEDULER, SCHEDULER, jvmArgsByModule.getOrDefault(SCHEDULER, List.of()));
+        startService(WORKER, WORKER, jvmArgsByModule.getOrDefault(WORKER, List.of()));
+        startService(NOTIFIER, NOTIFIER, jvmArgsByModule.getOrDefault(NOTIFIER, List.of()));
         for (String service : List.of(SCHEDULER, WORKER, NOTIFIER)) {
             awaitReady(service);
         }
@@ -100,6 +109,8 @@ public final class LocalStack implements AutoCloseable {
             Process broker = launch("kafka", List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
                     "dev.stagecoach.testkit.KafkaBrokerMain", "--data-dir", stateDir.resolve("kafka").toString(),
                     "--port-file", portFile.toString()));
+            // Tracked like the services, so that close() and `down` stop the broker too.
+            processes.put(KAFKA, broker);
             Instant giveUp = Instant.now().plus(READY_WITHIN);
             while (!Files.exists(portFile)) {
                 if (!broker.isAlive() || Instant.now().isAfter(giveUp)) {

@@ -66,6 +66,7 @@ final class RunWatcher {
             case "FAILED" -> "✘";
             case "RUNNING", "DISPATCHED" -> "▶";
             case "RETRY_WAIT" -> "↻";
+            case "AWAITING_APPROVAL" -> "?";
             case "SKIPPED", "CANCELLED" -> "-";
             default -> "·";
         };

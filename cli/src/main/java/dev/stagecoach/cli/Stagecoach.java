@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "stagecoach", mixinStandardHelpOptions = true, versionProvider = Stagecoach.VersionProvider.class,
         description = "Pipelines on Apache Kafka: validate, run, watch and report.",
         subcommands = {ValidateCommand.class, RunCommand.class, StatusCommand.class, ReportCommand.class,
-                CancelCommand.class, UpCommand.class, DownCommand.class, DemoCommand.class})
+                ControlCommands.Cancel.class, ControlCommands.Approve.class, ControlCommands.Reject.class,
+                ControlCommands.Resume.class, UpCommand.class, DownCommand.class, DemoCommand.class})
 public final class Stagecoach implements Runnable {
 
     static final int OK = 0;

@@ -4,26 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
-import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.testkit.EmbeddedKafkaBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -79,9 +66,9 @@ class PipelineEndToEndIT {
                       run: echo "published $PARAM_LABEL"
                 """);
 
-        CliRun cli = cli("run", file.toString(), "--param", "label=first", "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=first", "--wait", "--server", stack.schedulerUrl());
 
-        assertThat(cli.exitCode).as(cli.output).isZero();
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
         String runId = cli.runId();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(hooks.deliveriesFor(runId)).extracting(d -> d.body().path("event").asText())
@@ -112,14 +99,14 @@ class PipelineEndToEndIT {
                       run: echo never
                 """);
 
-        CliRun cli = cli("run", file.toString(), "--param", "label=x", "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=x", "--wait", "--server", stack.schedulerUrl());
 
-        assertThat(cli.exitCode).as(cli.output).isEqualTo(1);
+        assertThat(cli.exitCode()).as(cli.output()).isEqualTo(1);
         String runId = cli.runId();
         JsonNode run = api.run(runId);
         assertThat(run.path("status").asText()).isEqualTo("FAILED");
         assertThat(run.path("stages").get(2).path("status").asText()).isEqualTo("SKIPPED");
-        assertThat(commandsFor(runId)).extracting(StageCommand::getStage).containsExactly("prepare", "process");
+        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), runId)).extracting(StageCommand::getStage).containsExactly("prepare", "process");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(hooks.deliveriesFor(runId)).extracting(d -> d.body().path("event").asText())
                         .containsExactlyInAnyOrder("on_start", "on_failure"));
@@ -139,9 +126,9 @@ class PipelineEndToEndIT {
                       run: printf '%s\\n' "$PARAM_LABEL"
                 """);
 
-        CliRun cli = cli("run", file.toString(), "--param", "label=" + hostile, "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=" + hostile, "--wait", "--server", stack.schedulerUrl());
 
-        assertThat(cli.exitCode).as(cli.output).isZero();
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
         assertThat(marker).doesNotExist();
         assertThat(api.run(cli.runId()).path("stages").get(0).path("outputTail").get(0).asText()).isEqualTo(hostile);
     }
@@ -163,8 +150,8 @@ class PipelineEndToEndIT {
                     - name: last
                       run: echo three
                 """.formatted(gate));
-        CliRun started = cli("run", file.toString(), "--param", "label=crash", "--server", stack.schedulerUrl());
-        assertThat(started.exitCode).as(started.output).isZero();
+        EndToEnd.CliRun started = EndToEnd.cli("run", file.toString(), "--param", "label=crash", "--server", stack.schedulerUrl());
+        assertThat(started.exitCode()).as(started.output()).isZero();
         String runId = started.runId();
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(Path.of(gate + ".started")));
 
@@ -172,45 +159,12 @@ class PipelineEndToEndIT {
         Files.writeString(gate, "go");
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(runStatus(runId)).isEqualTo("SUCCEEDED"));
-        List<StageCommand> executed = commandsFor(runId);
+                assertThat(EndToEnd.runStatus(api, runId)).isEqualTo("SUCCEEDED"));
+        List<StageCommand> executed = EndToEnd.commandsFor(broker.bootstrapServers(), runId);
         assertThat(executed).extracting(StageCommand::getAttemptId)
                 .containsExactly(runId + "/first/1", runId + "/slow/1", runId + "/last/1");
     }
 
-    private static String runStatus(String runId) {
-        try {
-            return api.run(runId).path("status").asText();
-        } catch (ApiClient.ApiException e) {
-            return "unavailable: " + e.getMessage();
-        }
-    }
-
-    /** Every EXECUTE command of the run that was committed to the commands topic, in order. */
-    private static List<StageCommand> commandsFor(String runId) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-audit-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<StageCommand> commands = new ArrayList<>();
-        try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                AvroSerde.of(StageCommand.class))) {
-            consumer.subscribe(List.of(new Topics(Topics.DEFAULT_PREFIX).commands("default")));
-            long quietPolls = 0;
-            while (quietPolls < 3) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                quietPolls = records.isEmpty() && !consumer.assignment().isEmpty() ? quietPolls + 1 : 0;
-                for (ConsumerRecord<String, StageCommand> record : records) {
-                    if (record.value().getRunId().equals(runId) && record.value().getAction() == CommandAction.EXECUTE) {
-                        commands.add(record.value());
-                    }
-                }
-            }
-        }
-        commands.sort(java.util.Comparator.comparing(c -> c.getIssuedAt()));
-        return commands;
-    }
 
     private static Path pipeline(String name, String stages) throws Exception {
         String yaml = """
@@ -230,29 +184,4 @@ class PipelineEndToEndIT {
         return file;
     }
 
-    record CliRun(int exitCode, String output) {
-        String runId() {
-            return output.lines().filter(l -> l.startsWith("run ") && l.contains(" started"))
-                    .map(l -> l.split(" ")[1]).findFirst()
-                    .orElseThrow(() -> new AssertionError("no run id in the CLI output:\n" + output));
-        }
-    }
-
-    /** Runs the CLI in this JVM, capturing what it prints. */
-    private static synchronized CliRun cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        try {
-            int exitCode = Stagecoach.execute(args);
-            return new CliRun(exitCode, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            out.print(captured.toString(StandardCharsets.UTF_8).lines().map(l -> "[cli] " + l).collect(Collectors.joining("\n", "", "\n")));
-        }
-    }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
  * A pipeline as its author declared it, after loading and validation. Immutable.
  *
  * @param type how stages that declare no {@code needs} are ordered; see {@link PipelineType}
+ * @param finallyStages run one after another once the run's outcome is known, whatever it is
  */
 public record PipelineDefinition(
         String name,
@@ -17,16 +18,24 @@ public record PipelineDefinition(
         List<ParameterSpec> parameters,
         Options options,
         List<StageSpec> stages,
+        List<StageSpec> finallyStages,
         Map<NotificationEvent, List<NotificationTarget>> notifications) {
 
     public PipelineDefinition {
         parameters = List.copyOf(parameters);
         stages = List.copyOf(stages);
+        finallyStages = List.copyOf(finallyStages);
         notifications = Map.copyOf(notifications);
     }
 
+    /** A stage or a finally stage by name. */
     public Optional<StageSpec> stage(String stageName) {
-        return stages.stream().filter(s -> s.name().equals(stageName)).findFirst();
+        return java.util.stream.Stream.concat(stages.stream(), finallyStages.stream())
+                .filter(s -> s.name().equals(stageName)).findFirst();
+    }
+
+    public boolean isFinally(String stageName) {
+        return finallyStages.stream().anyMatch(s -> s.name().equals(stageName));
     }
 
     public Optional<ParameterSpec> parameter(String parameterName) {

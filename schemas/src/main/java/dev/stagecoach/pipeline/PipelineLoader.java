@@ -28,13 +28,14 @@ public final class PipelineLoader {
 
     private static final Set<String> ROOT_KEYS = Set.of("pipeline");
     private static final Set<String> PIPELINE_KEYS = orderedSet(
-            "name", "version", "description", "type", "parameters", "options", "stages", "notifications");
+            "name", "version", "description", "type", "parameters", "options", "stages", "finally", "notifications");
     private static final Set<String> PARAMETER_KEYS = orderedSet(
             "type", "required", "default", "enum", "min", "max", "pattern", "description", "secret");
     private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
     private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
     private static final Set<String> STAGE_KEYS = orderedSet(
-            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry");
+            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval");
+    private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
     private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
@@ -115,7 +116,9 @@ public final class PipelineLoader {
             List<ParameterSpec> parameters = keys.containsKey("parameters")
                     ? parameters(keys.get("parameters"), path + ".parameters") : List.of();
             Options options = keys.containsKey("options") ? options(keys.get("options"), path + ".options") : Options.defaults();
-            List<StageSpec> stages = keys.containsKey("stages") ? stages(keys.get("stages"), path + ".stages", type) : List.of();
+            List<StageSpec> stages = keys.containsKey("stages") ? stages(keys.get("stages"), path + ".stages", type, Set.of()) : List.of();
+            List<StageSpec> finallyStages = keys.containsKey("finally") ? finallyStages(keys.get("finally"), path + ".finally",
+                    stages.stream().map(StageSpec::name).collect(java.util.stream.Collectors.toSet())) : List.of();
             if (!keys.containsKey("stages")) {
                 nodes.error(node, path, "missing required key \"stages\": a pipeline needs at least one stage");
             }
@@ -124,7 +127,7 @@ public final class PipelineLoader {
             if (name == null || type == null || options == null) {
                 return null;
             }
-            return new PipelineDefinition(name, version, description, type, parameters, options, stages, notifications);
+            return new PipelineDefinition(name, version, description, type, parameters, options, stages, finallyStages, notifications);
         }
 
         private String required(Map<String, Node> keys, Node parent, String path, String key) {
@@ -232,66 +235,105 @@ public final class PipelineLoader {
             return new RetryPolicy(maxAttempts, backoff, initial, max);
         }
 
-        private List<StageSpec> stages(Node node, String path, PipelineType type) {
+        /** @param taken names already used elsewhere in the file (by the main stages, for finally stages) */
+        private List<StageSpec> stages(Node node, String path, PipelineType type, Set<String> taken) {
             List<StageSpec> stages = new ArrayList<>();
             Map<String, Node> needsNodes = new HashMap<>();
             Map<String, Integer> indexes = new HashMap<>();
             List<Node> items = nodes.sequence(node, path);
-            if (items.isEmpty() && node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
+            if (items.isEmpty() && taken.isEmpty() && node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
                 nodes.error(node, path, "a pipeline needs at least one stage");
             }
             for (int i = 0; i < items.size(); i++) {
                 String stagePath = path + "[" + i + "]";
                 Node item = items.get(i);
                 Map<String, Node> keys = nodes.mapping(item, stagePath, STAGE_KEYS);
-                String name = keys.containsKey("name") ? nodes.string(keys.get("name"), stagePath + ".name") : null;
-                if (!keys.containsKey("name")) {
-                    nodes.error(item, stagePath, "missing required key \"name\"");
-                }
-                if (name == null) {
+                StageSpec stage = stage(item, keys, stagePath);
+                if (stage == null) {
                     continue;
                 }
-                if (!NAME.matcher(name).matches()) {
-                    nodes.error(keys.get("name"), stagePath + ".name", "\"" + name + "\" is not a valid stage name; use letters, digits, '-', '_' and '.'");
-                }
-                if (indexes.containsKey(name)) {
-                    nodes.error(keys.get("name"), stagePath + ".name", "duplicate stage name \"" + name
-                            + "\"; already used by " + path + "[" + indexes.get(name) + "]");
+                if (indexes.containsKey(stage.name()) || taken.contains(stage.name())) {
+                    nodes.error(keys.get("name"), stagePath + ".name", "duplicate stage name \"" + stage.name()
+                            + "\"; already used by " + (indexes.containsKey(stage.name())
+                                    ? path + "[" + indexes.get(stage.name()) + "]" : "a stage"));
                     continue;
                 }
-                indexes.put(name, i);
-                List<String> needs = keys.containsKey("needs") ? nodes.strings(keys.get("needs"), stagePath + ".needs") : List.of();
+                indexes.put(stage.name(), i);
                 if (keys.containsKey("needs")) {
-                    needsNodes.put(name, keys.get("needs"));
+                    needsNodes.put(stage.name(), keys.get("needs"));
                 }
-                String run = keys.containsKey("run") ? nodes.string(keys.get("run"), stagePath + ".run") : null;
-                String uses = keys.containsKey("uses") ? nodes.string(keys.get("uses"), stagePath + ".uses") : null;
-                if (run != null && uses != null) {
-                    nodes.error(keys.get("uses"), stagePath + ".uses", "a stage has either \"run\" (a shell script) or \"uses\" (a stage kind), not both");
-                }
-                if (run == null && uses == null && !keys.containsKey("run") && !keys.containsKey("uses")) {
-                    nodes.warning(item, stagePath, "stage \"" + name + "\" has nothing to run (no \"run\" or \"uses\"); it will succeed as a no-op");
-                }
-                Map<String, String> env = new LinkedHashMap<>();
-                if (keys.containsKey("env")) {
-                    nodes.openMapping(keys.get("env"), stagePath + ".env").forEach((k, v) -> {
-                        String value = nodes.string(v, stagePath + ".env." + k);
-                        if (value != null) {
-                            env.put(k, value);
-                        }
-                    });
-                }
-                String pool = keys.containsKey("pool") ? nodes.string(keys.get("pool"), stagePath + ".pool") : StageSpec.DEFAULT_POOL;
-                Duration timeout = keys.containsKey("timeout")
-                        ? nodes.duration(keys.get("timeout"), stagePath + ".timeout", Duration.ofSeconds(1), MAX_STAGE_TIMEOUT)
-                        : StageSpec.DEFAULT_TIMEOUT;
-                Boolean critical = keys.containsKey("critical") ? nodes.bool(keys.get("critical"), stagePath + ".critical") : Boolean.TRUE;
-                RetryPolicy retry = keys.containsKey("retry") ? retry(keys.get("retry"), stagePath + ".retry") : null;
-                stages.add(new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
-                        timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry));
+                stages.add(stage);
             }
             checkNeeds(stages, needsNodes, indexes, path, type);
             return stages;
+        }
+
+        /** One stage's keys, or null when it has no usable name. */
+        private StageSpec stage(Node item, Map<String, Node> keys, String stagePath) {
+            String name = keys.containsKey("name") ? nodes.string(keys.get("name"), stagePath + ".name") : null;
+            if (!keys.containsKey("name")) {
+                nodes.error(item, stagePath, "missing required key \"name\"");
+            }
+            if (name == null) {
+                return null;
+            }
+            if (!NAME.matcher(name).matches()) {
+                nodes.error(keys.get("name"), stagePath + ".name", "\"" + name + "\" is not a valid stage name; use letters, digits, '-', '_' and '.'");
+            }
+            List<String> needs = keys.containsKey("needs") ? nodes.strings(keys.get("needs"), stagePath + ".needs") : List.of();
+            String run = keys.containsKey("run") ? nodes.string(keys.get("run"), stagePath + ".run") : null;
+            String uses = keys.containsKey("uses") ? nodes.string(keys.get("uses"), stagePath + ".uses") : null;
+            if (run != null && uses != null) {
+                nodes.error(keys.get("uses"), stagePath + ".uses", "a stage has either \"run\" (a shell script) or \"uses\" (a stage kind), not both");
+            }
+            if (run == null && uses == null && !keys.containsKey("run") && !keys.containsKey("uses")) {
+                nodes.warning(item, stagePath, "stage \"" + name + "\" has nothing to run (no \"run\" or \"uses\"); it will succeed as a no-op");
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            if (keys.containsKey("env")) {
+                nodes.openMapping(keys.get("env"), stagePath + ".env").forEach((k, v) -> {
+                    String value = nodes.string(v, stagePath + ".env." + k);
+                    if (value != null) {
+                        env.put(k, value);
+                    }
+                });
+            }
+            String pool = keys.containsKey("pool") ? nodes.string(keys.get("pool"), stagePath + ".pool") : StageSpec.DEFAULT_POOL;
+            Duration timeout = keys.containsKey("timeout")
+                    ? nodes.duration(keys.get("timeout"), stagePath + ".timeout", Duration.ofSeconds(1), MAX_STAGE_TIMEOUT)
+                    : StageSpec.DEFAULT_TIMEOUT;
+            Boolean critical = keys.containsKey("critical") ? nodes.bool(keys.get("critical"), stagePath + ".critical") : Boolean.TRUE;
+            RetryPolicy retry = keys.containsKey("retry") ? retry(keys.get("retry"), stagePath + ".retry") : null;
+            ManualApproval approval = keys.containsKey("manual_approval")
+                    ? manualApproval(keys.get("manual_approval"), stagePath + ".manual_approval") : null;
+            return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
+                    timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval);
+        }
+
+        /** {@code manual_approval: true}, or a mapping with approvers and a timeout. */
+        private ManualApproval manualApproval(Node node, String path) {
+            if (node instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+                Boolean wanted = nodes.bool(node, path);
+                return Boolean.TRUE.equals(wanted) ? new ManualApproval(List.of(), null) : null;
+            }
+            Map<String, Node> keys = nodes.mapping(node, path, APPROVAL_KEYS);
+            List<String> approvers = keys.containsKey("approvers") ? nodes.strings(keys.get("approvers"), path + ".approvers") : List.of();
+            Duration timeout = keys.containsKey("timeout")
+                    ? nodes.duration(keys.get("timeout"), path + ".timeout", Duration.ofSeconds(1), Duration.ofDays(30)) : null;
+            return new ManualApproval(approvers, timeout);
+        }
+
+        private List<StageSpec> finallyStages(Node node, String path, Set<String> mainStages) {
+            if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode sequence) {
+                for (int i = 0; i < sequence.getValue().size(); i++) {
+                    String itemPath = path + "[" + i + "]";
+                    YamlNodes.valueOf(sequence.getValue().get(i), "needs").ifPresent(needs -> nodes.error(needs, itemPath + ".needs",
+                            "finally stages take no \"needs\": they run one after another, in the order written, once the run's outcome is known"));
+                    YamlNodes.valueOf(sequence.getValue().get(i), "manual_approval").ifPresent(a -> nodes.error(a, itemPath + ".manual_approval",
+                            "finally stages cannot wait for approval: they must run whatever happens"));
+                }
+            }
+            return stages(node, path, PipelineType.SEQUENTIAL, mainStages);
         }
 
         private void checkNeeds(List<StageSpec> stages, Map<String, Node> needsNodes, Map<String, Integer> indexes, String path,

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param uses the stage kind when it is not a shell script (for example {@code noop}), or null
  * @param pool the worker pool that executes the stage, like a job's {@code runs-on}
  * @param retry overrides the pipeline's retry policy when not null
+ * @param manualApproval when not null, the stage waits for a person's approval before it runs
  */
 public record StageSpec(
         String name,
@@ -21,7 +22,8 @@ public record StageSpec(
         String pool,
         Duration timeout,
         boolean critical,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        ManualApproval manualApproval) {
 
     public static final String DEFAULT_POOL = "default";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);

@@ -52,6 +52,18 @@ final class YamlNodes {
         return node == null || Tag.NULL.equals(node.getTag());
     }
 
+    /** The value of {@code key} in a mapping node, without reporting anything. */
+    static java.util.Optional<Node> valueOf(Node node, String key) {
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {
+                    return java.util.Optional.of(tuple.getValueNode());
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The keys of a mapping in file order; unknown keys are reported with a suggestion. */
     Map<String, Node> mapping(Node node, String path, Set<String> knownKeys) {
         Map<String, Node> entries = new LinkedHashMap<>();

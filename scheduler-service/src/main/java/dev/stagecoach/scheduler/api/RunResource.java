@@ -2,10 +2,14 @@ package dev.stagecoach.scheduler.api;
 
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
+import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
+import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.engine.RunState;
+import dev.stagecoach.scheduler.engine.StageState;
+import dev.stagecoach.scheduler.engine.StageStatus;
 import dev.stagecoach.scheduler.report.RunReport;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,9 +36,6 @@ public class RunResource {
     StagecoachConfig config;
     @Inject
     Clock clock;
-
-    public record CancelRun(String by, String comment) {
-    }
 
     @GET
     @Path("/{runId}")
@@ -54,16 +56,76 @@ public class RunResource {
 
     @POST
     @Path("/{runId}/cancel")
-    public Response cancel(@PathParam("runId") String runId, CancelRun request) {
-        if (stores.run(runId).isEmpty()) {
+    public Response cancel(@PathParam("runId") String runId, Decision request) {
+        return control(runId, ControlAction.CANCEL, request, run -> run.status().isTerminal()
+                ? "run " + runId + " already ended " + run.status() : null);
+    }
+
+    /** Approves a stage that waits for approval; {@code stage} and {@code by} are required. */
+    @POST
+    @Path("/{runId}/approve")
+    public Response approve(@PathParam("runId") String runId, Decision request) {
+        return control(runId, ControlAction.APPROVE, request, run -> approvalProblem(run, request));
+    }
+
+    @POST
+    @Path("/{runId}/reject")
+    public Response reject(@PathParam("runId") String runId, Decision request) {
+        return control(runId, ControlAction.REJECT, request, run -> approvalProblem(run, request));
+    }
+
+    /** Runs a FAILED or CANCELLED run again: succeeded stages are kept, the rest run anew. */
+    @POST
+    @Path("/{runId}/resume")
+    public Response resume(@PathParam("runId") String runId, Decision request) {
+        return control(runId, ControlAction.RESUME, request, run -> run.status().isResumable() ? null
+                : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
+    }
+
+    /** A person's instruction about a run: who gives it, about which stage, and why. */
+    public record Decision(String stage, String by, String comment) {
+    }
+
+    /**
+     * Checks what the API can check now (the engine checks again when the instruction arrives,
+     * since the run may move on in between) and writes the instruction to the control topic.
+     */
+    private Response control(String runId, ControlAction action, Decision request, Function<RunState, String> refusal) {
+        var run = stores.run(runId);
+        if (run.isEmpty()) {
             return notFound(runId);
         }
+        String problem = refusal.apply(run.get());
+        if (problem != null) {
+            return ApiErrors.of(Response.Status.CONFLICT, problem, List.of());
+        }
+        String by = request == null || request.by() == null || request.by().isBlank() ? "api" : request.by();
         publisher.publish(config.topics().control(), runId, Control.newBuilder()
-                .setRunId(runId).setAction(ControlAction.CANCEL)
-                .setBy(request == null || request.by() == null ? "api" : request.by())
+                .setRunId(runId).setAction(action)
+                .setStage(request == null ? null : request.stage())
+                .setBy(by)
                 .setComment(request == null ? null : request.comment())
                 .setAt(clock.instant()).build());
-        return Response.accepted(Map.of("runId", runId, "action", "CANCEL")).build();
+        return Response.accepted(Map.of("runId", runId, "action", action.name(), "by", by)).build();
+    }
+
+    private static String approvalProblem(RunState run, Decision request) {
+        if (request == null || request.stage() == null || request.stage().isBlank()) {
+            return "say which stage: {\"stage\": \"deploy\", \"by\": \"alice\"}";
+        }
+        StageState stage = run.stage(request.stage());
+        if (stage == null) {
+            return "run " + run.runId() + " has no stage \"" + request.stage() + "\"; it has " + String.join(", ", run.stages().keySet());
+        }
+        if (stage.status() != StageStatus.AWAITING_APPROVAL || stage.approval() != null) {
+            return "stage \"" + request.stage() + "\" does not wait for approval; it is " + stage.status();
+        }
+        ManualApproval rule = definitionOf(run).stage(request.stage()).map(StageSpec::manualApproval).orElse(null);
+        String by = request.by() == null ? "api" : request.by();
+        if (rule != null && !rule.allows(by)) {
+            return by + " may not decide about stage \"" + request.stage() + "\"; its approvers are " + String.join(", ", rule.approvers());
+        }
+        return null;
     }
 
     private static PipelineDefinition definitionOf(RunState run) {

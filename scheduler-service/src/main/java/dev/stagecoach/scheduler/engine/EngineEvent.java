@@ -29,6 +29,16 @@ public sealed interface EngineEvent {
     record Cancel(String by, String comment) implements EngineEvent {
     }
 
+    record Approve(String stage, String by, String comment) implements EngineEvent {
+    }
+
+    record Reject(String stage, String by, String comment) implements EngineEvent {
+    }
+
+    /** Runs a FAILED or CANCELLED run again: succeeded stages stay, the others run anew. */
+    record Resume(String by) implements EngineEvent {
+    }
+
     record TimerFired(String timerId) implements EngineEvent {
     }
 

@@ -11,13 +11,23 @@ final class NotificationTexts {
     }
 
     static Effect.Notify notify(RunState run, NotificationEvent event, NotificationTarget target, int index) {
-        String dedupeId = run.runId() + ":" + event.key() + ":" + index;
+        return notify(run, event, target, run.runId() + ":" + event.key() + ":" + index, "");
+    }
+
+    static Effect.Notify approvalNeeded(RunState run, StageState stage, NotificationTarget target, int index) {
+        return notify(run, NotificationEvent.ON_APPROVAL, target,
+                run.runId() + ":" + NotificationEvent.ON_APPROVAL.key() + ":" + stage.name() + ":" + stage.attempts() + ":" + index,
+                " (stage " + stage.name() + ")");
+    }
+
+    private static Effect.Notify notify(RunState run, NotificationEvent event, NotificationTarget target, String dedupeId,
+                                        String detail) {
         String subject = "[stagecoach] " + run.pipeline() + " run " + run.runId() + " " + switch (event) {
             case ON_START -> "started";
             case ON_SUCCESS -> "succeeded";
             case ON_FAILURE -> run.status() == RunStatus.CANCELLED ? "was cancelled" : "failed";
             case ON_APPROVAL -> "awaits approval";
-        };
+        } + detail;
         String stages = run.stageList().stream()
                 .map(s -> "- " + s.name() + ": " + s.status() + (s.error() == null ? "" : " (" + s.error() + ")"))
                 .collect(Collectors.joining("\n"));

@@ -2,13 +2,17 @@ package dev.stagecoach.scheduler.engine;
 
 import dev.stagecoach.pipeline.Durations;
 import dev.stagecoach.pipeline.InvalidParametersException;
+import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.NotificationEvent;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.RetryPolicy;
 import dev.stagecoach.pipeline.StageSpec;
+import dev.stagecoach.scheduler.engine.EngineEvent.Approve;
 import dev.stagecoach.scheduler.engine.EngineEvent.Cancel;
 import dev.stagecoach.scheduler.engine.EngineEvent.Outcome;
+import dev.stagecoach.scheduler.engine.EngineEvent.Reject;
+import dev.stagecoach.scheduler.engine.EngineEvent.Resume;
 import dev.stagecoach.scheduler.engine.EngineEvent.RunCreated;
 import dev.stagecoach.scheduler.engine.EngineEvent.StageFinished;
 import dev.stagecoach.scheduler.engine.EngineEvent.StageHeartbeat;
@@ -37,7 +41,7 @@ public final class RunEngine {
             return Decision.ignored(null, "no run exists for this " + event.getClass().getSimpleName()
                     + "; it may belong to a run that was never admitted");
         }
-        if (state.status().isTerminal() && !(event instanceof TimerFired)) {
+        if (state.status().isTerminal() && !(event instanceof TimerFired) && !(event instanceof Resume)) {
             return Decision.ignored(state, "run " + state.runId() + " already ended " + state.status());
         }
         Step step = new Step(state, now, definition);
@@ -62,6 +66,15 @@ public final class RunEngine {
         if (event instanceof Cancel cancel) {
             return onCancel(step, cancel);
         }
+        if (event instanceof Approve approve) {
+            return onDecision(step, approve.stage(), new Approval(true, approve.by(), step.now, approve.comment()));
+        }
+        if (event instanceof Reject reject) {
+            return onDecision(step, reject.stage(), new Approval(false, reject.by(), step.now, reject.comment()));
+        }
+        if (event instanceof Resume resume) {
+            return onResume(step, resume);
+        }
         return onTimerFired(step, (TimerFired) event);
     }
 
@@ -72,7 +85,7 @@ public final class RunEngine {
         if (definition == null) {
             RunState rejected = new RunState(created.runId(), created.pipeline(), 0, null, created.parameters(),
                     created.requestedBy(), RunStatus.FAILED, Map.of(), now, now, now,
-                    "no pipeline named \"" + created.pipeline() + "\" is registered");
+                    "no pipeline named \"" + created.pipeline() + "\" is registered", null);
             return new Decision(rejected, List.of(
                     new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
                     new Effect.FinishRun(RunStatus.FAILED)), null);
@@ -83,16 +96,17 @@ public final class RunEngine {
         } catch (InvalidParametersException e) {
             RunState rejected = new RunState(created.runId(), created.pipeline(), created.revision(), created.pipelineYaml(),
                     ParameterBinder.masked(definition, created.parameters()), created.requestedBy(), RunStatus.FAILED,
-                    Map.of(), now, now, now, "invalid parameters: " + String.join("; ", e.problems()));
+                    Map.of(), now, now, now, "invalid parameters: " + String.join("; ", e.problems()), null);
             return new Decision(rejected, List.of(
                     new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
                     new Effect.FinishRun(RunStatus.FAILED)), null);
         }
         Map<String, StageState> stages = new LinkedHashMap<>();
         definition.stages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
+        definition.finallyStages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
         Instant deadline = now.plus(definition.options().timeout());
         RunState state = new RunState(created.runId(), definition.name(), created.revision(), created.pipelineYaml(),
-                parameters, created.requestedBy(), RunStatus.RUNNING, stages, now, deadline, null, null);
+                parameters, created.requestedBy(), RunStatus.RUNNING, stages, now, deadline, null, null, null);
         Step step = new Step(state, now, definition);
         step.effect(new Effect.ScheduleTimer(RUN_TIMEOUT, deadline));
         step.event("RUN_STARTED", null, null, "started by " + displayRequester(created.requestedBy()));
@@ -113,10 +127,7 @@ public final class RunEngine {
         StageSpec spec = step.spec(stage.name());
         Instant heartbeatDeadline = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
         Instant deadline = step.now.plus(spec.timeout()).plus(EngineEvent.DEADLINE_GRACE);
-        StageState running = new StageState(stage.name(), stage.status(), stage.attempts(), stage.attemptId(), null,
-                stage.dispatchedAt(), null, null, deadline, null, null, null, null, null, List.of(), Map.of())
-                .started(started.worker(), step.now, heartbeatDeadline);
-        step.put(running);
+        step.put(stage.started(started.worker(), step.now, deadline, heartbeatDeadline));
         step.effect(new Effect.ScheduleTimer(Timers.deadline(stage), deadline));
         step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), heartbeatDeadline));
         step.event("STAGE_STARTED", stage.name(), stage.attempts(), "on worker " + started.worker());
@@ -166,8 +177,61 @@ public final class RunEngine {
     }
 
     private String onCancel(Step step, Cancel cancel) {
-        String by = displayRequester(cancel.by());
-        finishRun(step, RunStatus.CANCELLED, "cancelled by " + by + (cancel.comment() == null ? "" : ": " + cancel.comment()));
+        String reason = "cancelled by " + displayRequester(cancel.by()) + (cancel.comment() == null ? "" : ": " + cancel.comment());
+        if (step.state.concluded() != null) {
+            // A second cancel while the finally stages run stops those too.
+            finishRun(step, RunStatus.CANCELLED, reason);
+        } else {
+            conclude(step, RunStatus.CANCELLED, reason);
+        }
+        return null;
+    }
+
+    private String onDecision(Step step, String stageName, Approval decision) {
+        StageState stage = step.state.stage(stageName);
+        if (stage == null) {
+            return "run " + step.state.runId() + " has no stage \"" + stageName + "\"";
+        }
+        if (stage.status() != StageStatus.AWAITING_APPROVAL || stage.approval() != null) {
+            return "stage \"" + stageName + "\" does not wait for approval; it is " + stage.status();
+        }
+        ManualApproval rule = step.spec(stageName).manualApproval();
+        if (rule != null && !rule.allows(decision.by())) {
+            return displayRequester(decision.by()) + " may not decide about stage \"" + stageName + "\"; its approvers are "
+                    + String.join(", ", rule.approvers());
+        }
+        if (stage.deadline() != null) {
+            step.effect(new Effect.CancelTimer(Timers.approval(stage), stage.deadline()));
+        }
+        String comment = decision.comment() == null || decision.comment().isBlank() ? "" : ": " + decision.comment();
+        if (decision.approved()) {
+            step.put(stage.decided(decision));
+            step.event("STAGE_APPROVED", stageName, null, "approved by " + displayRequester(decision.by()) + comment);
+        } else {
+            String why = "rejected by " + displayRequester(decision.by()) + comment;
+            step.put(stage.decided(decision).finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of()));
+            step.event("STAGE_REJECTED", stageName, null, why);
+        }
+        return null;
+    }
+
+    private String onResume(Step step, Resume resume) {
+        RunState run = step.state;
+        if (!run.status().isResumable()) {
+            return "run " + run.runId() + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed";
+        }
+        if (run.stages().isEmpty() || step.definition == null) {
+            return "run " + run.runId() + " never started a stage (" + run.reason() + "); start a new run instead";
+        }
+        Instant deadline = step.now.plus(step.definition.options().timeout());
+        step.state = run.resumed(deadline);
+        for (StageState stage : run.stageList()) {
+            if (stage.status().rerunsOnResume()) {
+                step.put(stage.reopened());
+            }
+        }
+        step.effect(new Effect.ScheduleTimer(RUN_TIMEOUT, deadline));
+        step.event("RUN_RESUMED", null, null, "resumed by " + displayRequester(resume.by()) + "; succeeded stages are kept");
         return null;
     }
 
@@ -176,8 +240,12 @@ public final class RunEngine {
             return "timer " + timer.timerId() + " fired after the run ended";
         }
         if (timer.timerId().equals(RUN_TIMEOUT)) {
-            finishRun(step, RunStatus.CANCELLED, "the run exceeded its timeout of "
-                    + Durations.format(step.definition.options().timeout()));
+            String reason = "the run exceeded its timeout of " + Durations.format(step.definition.options().timeout());
+            if (step.state.concluded() != null) {
+                finishRun(step, RunStatus.CANCELLED, reason);
+            } else {
+                conclude(step, RunStatus.CANCELLED, reason);
+            }
             return null;
         }
         Timers.Parsed parsed = Timers.parse(timer.timerId());
@@ -189,6 +257,15 @@ public final class RunEngine {
             return "timer " + timer.timerId() + " belongs to an attempt that is over";
         }
         return switch (parsed.kind()) {
+            case APPROVAL -> {
+                if (stage.status() != StageStatus.AWAITING_APPROVAL || stage.approval() != null) {
+                    yield "approval timer " + timer.timerId() + " fired after the decision";
+                }
+                String why = "no approval within " + Durations.format(step.spec(stage.name()).manualApproval().timeout());
+                step.put(stage.finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of()));
+                step.event("STAGE_REJECTED", stage.name(), null, why);
+                yield null;
+            }
             case RETRY -> stage.status() == StageStatus.RETRY_WAIT && stage.attempts() + 1 == parsed.attempt()
                     ? null : "retry timer " + timer.timerId() + " is no longer wanted";
             case DEADLINE, HEARTBEAT -> {
@@ -209,11 +286,11 @@ public final class RunEngine {
     private void attemptFailed(Step step, StageState stage, String why, Integer exitCode, Long durationMillis, List<String> tail) {
         StageSpec spec = step.spec(stage.name());
         RetryPolicy policy = step.definition.retryPolicyOf(spec);
-        if (policy.allowsAnotherAttemptAfter(stage.attempts())) {
-            Instant retryAt = step.now.plus(policy.delayAfter(stage.attempts()));
+        if (policy.allowsAnotherAttemptAfter(stage.attemptsThisRound())) {
+            Instant retryAt = step.now.plus(policy.delayAfter(stage.attemptsThisRound()));
             step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail));
             step.effect(new Effect.ScheduleTimer(Timers.retry(stage.name(), stage.attempts() + 1), retryAt));
-            step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attempts() + " of "
+            step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attemptsThisRound() + " of "
                     + policy.maxAttempts() + " failed (" + why + "); next attempt at " + retryAt);
             return;
         }
@@ -221,37 +298,70 @@ public final class RunEngine {
         step.event("STAGE_FAILED", stage.name(), stage.attempts(), why);
     }
 
-    /** Dispatches what may run now, and ends the run when nothing more can happen. */
+    /** Dispatches what may run now, and concludes the run when nothing more can happen. */
     private void advance(Step step) {
         if (step.state.status().isTerminal()) {
             return;
         }
-        for (StageState stage : step.state.stageList()) {
+        if (step.state.concluded() == null) {
+            advanceMainStages(step);
+        }
+        if (step.state.concluded() != null) {
+            advanceFinallyStages(step);
+        }
+    }
+
+    private void advanceMainStages(Step step) {
+        List<StageState> main = step.mainStages();
+        for (StageState stage : main) {
             if (stage.status() == StageStatus.FAILED && step.spec(stage.name()).critical()) {
-                finishRun(step, RunStatus.FAILED, "critical stage \"" + stage.name() + "\" failed: " + stage.error());
+                conclude(step, RunStatus.FAILED, "critical stage \"" + stage.name() + "\" failed: " + stage.error());
                 return;
             }
         }
         Map<String, List<String>> needs = step.definition.effectiveNeeds();
-        long inFlight = step.state.stageList().stream().filter(s -> s.status().isInFlight()).count();
+        long inFlight = main.stream().filter(s -> s.status().isInFlight()).count();
         int slots = step.definition.options().parallelWorkers();
-        for (StageState stage : step.state.stageList()) {
-            if (inFlight >= slots) {
-                break;
-            }
-            boolean retryDue = stage.status() == StageStatus.RETRY_WAIT && !stage.retryAt().isAfter(step.now);
+        for (StageState stage : main) {
             boolean ready = stage.status() == StageStatus.PENDING
                     && needs.get(stage.name()).stream().allMatch(n -> satisfies(step, step.state.stage(n)));
-            if (retryDue || ready) {
+            if (ready && step.spec(stage.name()).manualApproval() != null) {
+                awaitApproval(step, stage);
+                continue;
+            }
+            boolean approved = stage.status() == StageStatus.AWAITING_APPROVAL && stage.approval() != null;
+            boolean retryDue = stage.status() == StageStatus.RETRY_WAIT && !stage.retryAt().isAfter(step.now);
+            if ((ready || approved || retryDue) && inFlight < slots) {
                 dispatch(step, stage);
                 inFlight++;
             }
         }
-        if (step.state.stageList().stream().allMatch(s -> s.status().isTerminal())) {
-            List<String> warnings = step.state.stageList().stream()
+        if (step.mainStages().stream().allMatch(s -> s.status().isTerminal())) {
+            List<String> warnings = step.mainStages().stream()
                     .filter(s -> s.status() == StageStatus.FAILED).map(StageState::name).toList();
-            finishRun(step, RunStatus.SUCCEEDED, warnings.isEmpty() ? "all stages succeeded"
+            conclude(step, RunStatus.SUCCEEDED, warnings.isEmpty() ? "all stages succeeded"
                     : "succeeded with warnings: non-critical stages failed: " + String.join(", ", warnings));
+        }
+    }
+
+    /** Finally stages run one at a time, in the order written; then the concluded outcome becomes the run's. */
+    private void advanceFinallyStages(Step step) {
+        for (StageState stage : step.finallyStages()) {
+            if (stage.status().isInFlight() || stage.status() == StageStatus.RETRY_WAIT && stage.retryAt().isAfter(step.now)) {
+                return;
+            }
+            if (stage.status() == StageStatus.PENDING || stage.status() == StageStatus.RETRY_WAIT) {
+                dispatch(step, stage);
+                return;
+            }
+        }
+        RunState.Conclusion outcome = step.state.concluded();
+        List<String> failed = step.finallyStages().stream()
+                .filter(s -> s.status() == StageStatus.FAILED && step.spec(s.name()).critical()).map(StageState::name).toList();
+        if (outcome.status() == RunStatus.SUCCEEDED && !failed.isEmpty()) {
+            finishRun(step, RunStatus.FAILED, "finally stage \"" + failed.get(0) + "\" failed: " + step.state.stage(failed.get(0)).error());
+        } else {
+            finishRun(step, outcome.status(), outcome.reason());
         }
     }
 
@@ -260,39 +370,77 @@ public final class RunEngine {
                 || need.status() == StageStatus.FAILED && !step.spec(need.name()).critical();
     }
 
+    private void awaitApproval(Step step, StageState stage) {
+        java.time.Duration timeout = step.spec(stage.name()).manualApproval().timeout();
+        Instant timeoutAt = timeout == null ? null : step.now.plus(timeout);
+        StageState waiting = stage.awaitingApproval(step.now, timeoutAt);
+        step.put(waiting);
+        if (timeoutAt != null) {
+            step.effect(new Effect.ScheduleTimer(Timers.approval(waiting), timeoutAt));
+        }
+        step.event("STAGE_AWAITING_APPROVAL", stage.name(), null,
+                "waits for approval" + (timeoutAt == null ? "" : " until " + timeoutAt));
+        var targets = step.definition.notificationsFor(NotificationEvent.ON_APPROVAL);
+        for (int i = 0; i < targets.size(); i++) {
+            step.effect(NotificationTexts.approvalNeeded(step.state, waiting, targets.get(i), i));
+        }
+    }
+
     private void dispatch(Step step, StageState stage) {
         StageSpec spec = step.spec(stage.name());
         int attempt = stage.attempts() + 1;
         String attemptId = Timers.attemptId(step.state.runId(), stage.name(), attempt);
-        step.put(stage.dispatched(attempt, attemptId, step.now, null));
+        step.put(stage.dispatched(attempt, attemptId, step.now));
         step.effect(new Effect.DispatchStage(stage.name(), attempt, attemptId, spec.pool(), spec.kind(), spec.run(),
                 StageEnvironment.of(step.state, spec, attempt),
                 ParameterBinder.secretValues(step.definition, step.state.parameters()), spec.timeout()));
         step.event("STAGE_DISPATCHED", stage.name(), attempt, "to pool " + spec.pool());
     }
 
-    private void finishRun(Step step, RunStatus status, String reason) {
-        for (StageState stage : step.state.stageList()) {
-            if (stage.status().isInFlight()) {
-                step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
-                step.cancelAttemptTimers(stage);
-                step.put(stage.ended(StageStatus.CANCELLED, step.now, "the run ended " + status + " while it ran"));
-            } else if (stage.status() == StageStatus.RETRY_WAIT) {
-                step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
-                step.put(stage.ended(StageStatus.CANCELLED, step.now, stage.error()));
-            } else if (stage.status() == StageStatus.PENDING) {
-                step.put(stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + status));
-            }
+    /**
+     * The main stages are over (or must stop): decide the outcome. With finally stages it waits
+     * for them; without, the run ends now.
+     */
+    private void conclude(Step step, RunStatus status, String reason) {
+        stopStages(step, step.mainStages(), status);
+        if (step.definition.finallyStages().isEmpty()) {
+            finishRun(step, status, reason);
+            return;
         }
+        step.state = step.state.concluding(new RunState.Conclusion(status, reason));
+        step.event("RUN_FINALIZING", null, null, status + " (" + reason + "); running the finally stages");
+        advanceFinallyStages(step);
+    }
+
+    private void finishRun(Step step, RunStatus status, String reason) {
+        stopStages(step, step.state.stageList(), status);
         step.effect(new Effect.CancelTimer(RUN_TIMEOUT, step.state.deadline()));
         step.state = step.state.ended(status, step.now, reason);
         step.event("RUN_" + status.name(), null, null, reason);
-        if (status == RunStatus.SUCCEEDED) {
-            step.notify(NotificationEvent.ON_SUCCESS);
-        } else {
-            step.notify(NotificationEvent.ON_FAILURE);
-        }
+        step.notify(status == RunStatus.SUCCEEDED ? NotificationEvent.ON_SUCCESS : NotificationEvent.ON_FAILURE);
         step.effect(new Effect.FinishRun(status));
+    }
+
+    /** Cancels what is in flight or waiting among {@code stages}, and marks what never started as skipped. */
+    private void stopStages(Step step, List<StageState> stages, RunStatus because) {
+        for (StageState listed : stages) {
+            StageState stage = step.state.stage(listed.name());
+            if (stage.status().isInFlight()) {
+                step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
+                step.cancelAttemptTimers(stage);
+                step.put(stage.ended(StageStatus.CANCELLED, step.now, "the run ended " + because + " while it ran"));
+            } else if (stage.status() == StageStatus.RETRY_WAIT) {
+                step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
+                step.put(stage.ended(StageStatus.CANCELLED, step.now, stage.error()));
+            } else if (stage.status() == StageStatus.AWAITING_APPROVAL) {
+                if (stage.deadline() != null) {
+                    step.effect(new Effect.CancelTimer(Timers.approval(stage), stage.deadline()));
+                }
+                step.put(stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + because + " while it waited for approval"));
+            } else if (stage.status() == StageStatus.PENDING) {
+                step.put(stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + because));
+            }
+        }
     }
 
     /** Why a message about {@code attemptId} must not change the stage, or null when it is the current attempt. */
@@ -326,6 +474,14 @@ public final class RunEngine {
             this.state = state;
             this.now = now;
             this.definition = definition;
+        }
+
+        List<StageState> mainStages() {
+            return state.stageList().stream().filter(s -> !definition.isFinally(s.name())).toList();
+        }
+
+        List<StageState> finallyStages() {
+            return state.stageList().stream().filter(s -> definition.isFinally(s.name())).toList();
         }
 
         StageSpec spec(String stage) {

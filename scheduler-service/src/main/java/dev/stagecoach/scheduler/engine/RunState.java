@@ -9,7 +9,8 @@ import java.util.Map;
  * Everything the engine knows about one run. A run is pinned to the pipeline revision it
  * started with, so re-registering a pipeline never changes a run in flight.
  *
- * @param stages in the order the pipeline declares them
+ * @param stages in the order the pipeline declares them, finally stages last
+ * @param concluded the outcome decided while finally stages still run, or null
  */
 public record RunState(
         String runId,
@@ -23,7 +24,12 @@ public record RunState(
         Instant createdAt,
         Instant deadline,
         Instant finishedAt,
-        String reason) {
+        String reason,
+        Conclusion concluded) {
+
+    /** An outcome that waits for the finally stages before it becomes the run's status. */
+    public record Conclusion(RunStatus status, String reason) {
+    }
 
     public RunState {
         parameters = Map.copyOf(parameters);
@@ -42,7 +48,7 @@ public record RunState(
         Map<String, StageState> next = new LinkedHashMap<>(stages);
         next.put(stage.name(), stage);
         return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, status, next,
-                createdAt, deadline, finishedAt, reason);
+                createdAt, deadline, finishedAt, reason, concluded);
     }
 
     RunState ended(RunStatus next, Instant at, String why) {
@@ -50,6 +56,19 @@ public record RunState(
             throw new IllegalStateException("Expected run " + runId + " to be able to go from " + status + " to " + next);
         }
         return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, next, stages,
-                createdAt, deadline, at, why);
+                createdAt, deadline, at, why, null);
+    }
+
+    RunState concluding(Conclusion conclusion) {
+        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, status, stages,
+                createdAt, deadline, finishedAt, reason, conclusion);
+    }
+
+    RunState resumed(Instant newDeadline) {
+        if (!status.isResumable()) {
+            throw new IllegalStateException("Expected run " + runId + " to be FAILED or CANCELLED to resume, but it is " + status);
+        }
+        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, RunStatus.RUNNING,
+                stages, createdAt, newDeadline, null, null, null);
     }
 }

@@ -18,4 +18,9 @@ public enum RunStatus {
     public boolean canBecome(RunStatus next) {
         return allowedNext().contains(next);
     }
+
+    /** A failed or cancelled run can be resumed: it runs again, keeping its id and its succeeded stages. */
+    public boolean isResumable() {
+        return this == FAILED || this == CANCELLED;
+    }
 }

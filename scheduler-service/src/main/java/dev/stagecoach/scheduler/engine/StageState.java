@@ -7,15 +7,19 @@ import java.util.Map;
 /**
  * Where one stage of a run stands.
  *
- * @param attempts how many attempts were dispatched so far
+ * @param attempts how many attempts were dispatched so far, across resumes
+ * @param attemptsBeforeResume attempts made before the last resume; retries count from there
  * @param attemptId the id of the current (or last) attempt; results for any other id are stale
  * @param deadline when the current attempt counts as lost if no result arrived
  * @param retryAt when the next attempt is due, while in {@link StageStatus#RETRY_WAIT}
+ * @param awaitingSince when the stage started waiting for approval
+ * @param approval the decision of the person who approved or rejected it
  */
 public record StageState(
         String name,
         StageStatus status,
         int attempts,
+        int attemptsBeforeResume,
         String attemptId,
         String worker,
         Instant dispatchedAt,
@@ -24,6 +28,8 @@ public record StageState(
         Instant deadline,
         Instant heartbeatDeadline,
         Instant retryAt,
+        Instant awaitingSince,
+        Approval approval,
         Long durationMillis,
         Integer exitCode,
         String error,
@@ -36,8 +42,13 @@ public record StageState(
     }
 
     public static StageState pending(String name) {
-        return new StageState(name, StageStatus.PENDING, 0, null, null, null, null, null, null, null, null,
+        return new StageState(name, StageStatus.PENDING, 0, 0, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, List.of(), Map.of());
+    }
+
+    /** Attempts made since the run last started or resumed: what the retry policy counts. */
+    public int attemptsThisRound() {
+        return attempts - attemptsBeforeResume;
     }
 
     /** Moves to {@code next}, refusing a transition that {@link StageStatus} does not allow. */
@@ -46,38 +57,62 @@ public record StageState(
             throw new IllegalStateException("Expected stage \"" + name + "\" to be able to go from " + status
                     + " to " + next + ", but only " + status.allowedNext() + " are allowed");
         }
-        return new StageState(name, next, attempts, attemptId, worker, dispatchedAt, startedAt, finishedAt, deadline,
-                heartbeatDeadline, retryAt, durationMillis, exitCode, error, outputTail, metrics);
+        return new StageState(name, next, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
+                finishedAt, deadline, heartbeatDeadline, retryAt, awaitingSince, approval, durationMillis, exitCode, error,
+                outputTail, metrics);
     }
 
-    StageState dispatched(int attempt, String newAttemptId, Instant at, Instant newDeadline) {
-        return new StageState(name, to(StageStatus.DISPATCHED).status, attempt, newAttemptId, null, at, null, null,
-                newDeadline, null, null, null, null, null, List.of(), Map.of());
+    StageState dispatched(int attempt, String newAttemptId, Instant at) {
+        return new StageState(name, to(StageStatus.DISPATCHED).status, attempt, attemptsBeforeResume, newAttemptId, null,
+                at, null, null, null, null, null, awaitingSince, approval, null, null, null, List.of(), Map.of());
     }
 
-    StageState started(String byWorker, Instant at, Instant newHeartbeatDeadline) {
-        return new StageState(name, to(StageStatus.RUNNING).status, attempts, attemptId, byWorker, dispatchedAt, at,
-                null, deadline, newHeartbeatDeadline, null, null, null, null, List.of(), Map.of());
+    StageState awaitingApproval(Instant since, Instant timeoutAt) {
+        return new StageState(name, to(StageStatus.AWAITING_APPROVAL).status, attempts, attemptsBeforeResume, attemptId,
+                null, null, null, null, timeoutAt, null, null, since, null, null, null, null, List.of(), Map.of());
+    }
+
+    StageState decided(Approval decision) {
+        return new StageState(name, status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
+                finishedAt, null, heartbeatDeadline, retryAt, awaitingSince, decision, durationMillis, exitCode, error,
+                outputTail, metrics);
+    }
+
+    StageState started(String byWorker, Instant at, Instant newDeadline, Instant newHeartbeatDeadline) {
+        return new StageState(name, to(StageStatus.RUNNING).status, attempts, attemptsBeforeResume, attemptId, byWorker,
+                dispatchedAt, at, null, newDeadline, newHeartbeatDeadline, null, awaitingSince, approval, null, null, null,
+                List.of(), Map.of());
     }
 
     StageState heartbeat(Instant newHeartbeatDeadline) {
-        return new StageState(name, status, attempts, attemptId, worker, dispatchedAt, startedAt, finishedAt, deadline,
-                newHeartbeatDeadline, retryAt, durationMillis, exitCode, error, outputTail, metrics);
+        return new StageState(name, status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
+                finishedAt, deadline, newHeartbeatDeadline, retryAt, awaitingSince, approval, durationMillis, exitCode, error,
+                outputTail, metrics);
     }
 
     StageState finished(StageStatus outcome, Instant at, Long duration, Integer exit, String why,
                         List<String> tail, Map<String, Double> stageMetrics) {
-        return new StageState(name, to(outcome).status, attempts, attemptId, worker, dispatchedAt,
-                startedAt == null ? dispatchedAt : startedAt, at, null, null, null, duration, exit, why, tail, stageMetrics);
+        return new StageState(name, to(outcome).status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt,
+                startedAt == null ? dispatchedAt : startedAt, at, null, null, null, awaitingSince, approval, duration, exit,
+                why, tail, stageMetrics);
     }
 
     StageState waitingForRetry(Instant at, Instant nextTry, Long duration, Integer exit, String why, List<String> tail) {
-        return new StageState(name, to(StageStatus.RETRY_WAIT).status, attempts, attemptId, worker, dispatchedAt,
-                startedAt, at, null, null, nextTry, duration, exit, why, tail, metrics);
+        return new StageState(name, to(StageStatus.RETRY_WAIT).status, attempts, attemptsBeforeResume, attemptId, worker,
+                dispatchedAt, startedAt, at, null, null, nextTry, awaitingSince, approval, duration, exit, why, tail, metrics);
     }
 
     StageState ended(StageStatus outcome, Instant at, String why) {
-        return new StageState(name, to(outcome).status, attempts, attemptId, worker, dispatchedAt, startedAt, at,
-                null, null, null, durationMillis, exitCode, why, outputTail, metrics);
+        return new StageState(name, to(outcome).status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt,
+                startedAt, at, null, null, null, awaitingSince, approval, durationMillis, exitCode, why, outputTail, metrics);
+    }
+
+    /** Back to PENDING for a resumed run; the attempt count goes on, the retry budget starts afresh. */
+    StageState reopened() {
+        if (!status.rerunsOnResume()) {
+            throw new IllegalStateException("Expected stage \"" + name + "\" to be FAILED, CANCELLED or SKIPPED to run again, but it is " + status);
+        }
+        return new StageState(name, StageStatus.PENDING, attempts, attempts, attemptId, null, null, null, null, null, null,
+                null, null, null, null, null, null, List.of(), Map.of());
     }
 }

@@ -7,6 +7,8 @@ import java.util.Set;
 public enum StageStatus {
     /** Waiting for the stages it needs, or for a free slot. */
     PENDING,
+    /** Ready to run, waiting for a person to approve or reject it. */
+    AWAITING_APPROVAL,
     /** A command for the current attempt is on its way to a worker. */
     DISPATCHED,
     /** A worker reported that it started the current attempt. */
@@ -30,7 +32,8 @@ public enum StageStatus {
 
     public Set<StageStatus> allowedNext() {
         return switch (this) {
-            case PENDING -> EnumSet.of(DISPATCHED, SKIPPED);
+            case PENDING -> EnumSet.of(DISPATCHED, AWAITING_APPROVAL, SKIPPED);
+            case AWAITING_APPROVAL -> EnumSet.of(DISPATCHED, FAILED, SKIPPED);
             case DISPATCHED -> EnumSet.of(RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, CANCELLED);
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, RETRY_WAIT, CANCELLED);
             case RETRY_WAIT -> EnumSet.of(DISPATCHED, SKIPPED, CANCELLED);
@@ -40,5 +43,10 @@ public enum StageStatus {
 
     public boolean canBecome(StageStatus next) {
         return allowedNext().contains(next);
+    }
+
+    /** A resumed run runs these again; only a succeeded stage is a checkpoint that stays. */
+    public boolean rerunsOnResume() {
+        return this == FAILED || this == CANCELLED || this == SKIPPED;
     }
 }

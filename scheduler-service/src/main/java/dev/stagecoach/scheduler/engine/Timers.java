@@ -3,7 +3,7 @@ package dev.stagecoach.scheduler.engine;
 /** Names of the timers the engine sets, and of the attempts they watch. */
 final class Timers {
 
-    enum Kind { RETRY, DEADLINE, HEARTBEAT }
+    enum Kind { RETRY, DEADLINE, HEARTBEAT, APPROVAL }
 
     record Parsed(Kind kind, String stage, int attempt) {
     }
@@ -26,6 +26,10 @@ final class Timers {
 
     static String heartbeat(StageState stage) {
         return "heartbeat:" + stage.attempts() + ":" + stage.name();
+    }
+
+    static String approval(StageState stage) {
+        return "approval:" + stage.attempts() + ":" + stage.name();
     }
 
     static Parsed parse(String timerId) {

@@ -26,6 +26,7 @@ public final class RunReport {
         summary(md, run, definition);
         stages(md, run, definition);
         failures(md, run);
+        approvals(md, run);
         metrics(md, run);
         recommendations(md, run, definition);
         return md.toString();
@@ -96,6 +97,26 @@ public final class RunReport {
                 md.append("```\n\n");
             }
         }
+    }
+
+    private static void approvals(StringBuilder md, RunState run) {
+        List<StageState> gated = run.stageList().stream()
+                .filter(s -> s.approval() != null || s.status() == StageStatus.AWAITING_APPROVAL).toList();
+        if (gated.isEmpty()) {
+            return;
+        }
+        md.append("## Approvals\n\n| Stage | Decision | By | At | Comment |\n|---|---|---|---|---|\n");
+        for (StageState stage : gated) {
+            var approval = stage.approval();
+            if (approval == null) {
+                md.append("| ").append(stage.name()).append(" | waiting since ").append(stage.awaitingSince()).append(" | | | |\n");
+            } else {
+                md.append("| ").append(stage.name()).append(" | ").append(approval.approved() ? "approved" : "rejected")
+                        .append(" | ").append(approval.by()).append(" | ").append(approval.at())
+                        .append(" | ").append(approval.comment() == null ? "" : cell(approval.comment())).append(" |\n");
+            }
+        }
+        md.append('\n');
     }
 
     private static void metrics(StringBuilder md, RunState run) {

@@ -1,7 +1,6 @@
 package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.events.Control;
-import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.StageResult;
@@ -37,8 +36,14 @@ final class EngineInputs {
                 case UNKNOWN -> null;
             };
         }
-        if (value instanceof Control control && control.getAction() == ControlAction.CANCEL) {
-            return new EngineEvent.Cancel(control.getBy(), control.getComment());
+        if (value instanceof Control control) {
+            return switch (control.getAction()) {
+                case CANCEL -> new EngineEvent.Cancel(control.getBy(), control.getComment());
+                case APPROVE -> new EngineEvent.Approve(control.getStage(), control.getBy(), control.getComment());
+                case REJECT -> new EngineEvent.Reject(control.getStage(), control.getBy(), control.getComment());
+                case RESUME -> new EngineEvent.Resume(control.getBy());
+                case RETRY, UNKNOWN -> null;
+            };
         }
         return null;
     }

@@ -12,7 +12,8 @@ class StatusTransitionsTest {
     @ParameterizedTest
     @EnumSource(StageStatus.class)
     void everyStageTransitionIsEitherAllowedOrRefused(StageStatus from) {
-        StageState stage = new StageState("s", from, 1, "a", null, null, null, null, null, null, null, null, null, null, null, null);
+        StageState stage = new StageState("s", from, 1, 0, "a", null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null);
         for (StageStatus to : StageStatus.values()) {
             if (from.canBecome(to)) {
                 assertThat(stage.to(to).status()).isEqualTo(to);

@@ -1,0 +1,86 @@
+package dev.stagecoach.cli;
+
+import dev.stagecoach.events.CommandAction;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topics;
+import dev.stagecoach.events.serde.AvroSerde;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the end-to-end tests share: running the CLI in-process, and auditing the commands topic. */
+final class EndToEnd {
+
+    private EndToEnd() {
+    }
+
+    static String runStatus(ApiClient api, String runId) {
+        try {
+            return api.run(runId).path("status").asText();
+        } catch (ApiClient.ApiException e) {
+            return "unavailable: " + e.getMessage();
+        }
+    }
+
+    /** Every EXECUTE command of the run that was committed to the commands topic, in order. */
+    static List<StageCommand> commandsFor(String bootstrapServers, String runId) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-audit-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<StageCommand> commands = new ArrayList<>();
+        try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                AvroSerde.of(StageCommand.class))) {
+            consumer.subscribe(List.of(new Topics(Topics.DEFAULT_PREFIX).commands("default")));
+            long quietPolls = 0;
+            while (quietPolls < 3) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                quietPolls = records.isEmpty() && !consumer.assignment().isEmpty() ? quietPolls + 1 : 0;
+                for (ConsumerRecord<String, StageCommand> record : records) {
+                    if (record.value().getRunId().equals(runId) && record.value().getAction() == CommandAction.EXECUTE) {
+                        commands.add(record.value());
+                    }
+                }
+            }
+        }
+        commands.sort(java.util.Comparator.comparing(c -> c.getIssuedAt()));
+        return commands;
+    }
+
+    record CliRun(int exitCode, String output) {
+        String runId() {
+            return output.lines().filter(l -> l.startsWith("run ") && l.contains(" started"))
+                    .map(l -> l.split(" ")[1]).findFirst()
+                    .orElseThrow(() -> new AssertionError("no run id in the CLI output:\n" + output));
+        }
+    }
+
+    /** Runs the CLI in this JVM, capturing what it prints. */
+    static synchronized CliRun cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        try {
+            int exitCode = Stagecoach.execute(args);
+            return new CliRun(exitCode, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            out.print(captured.toString(StandardCharsets.UTF_8).lines().map(l -> "[cli] " + l).collect(Collectors.joining("\n", "", "\n")));
+        }
+    }
+}
