@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code stagecoach} command. Exit codes: 0 success, 1 the run or the file failed, 2 bad input, 3 cannot reach Stagecoach. */
 @Command(name = "stagecoach", mixinStandardHelpOptions = true, versionProvider = Stagecoach.VersionProvider.class,
         description = "Pipelines on Apache Kafka: validate, run, watch and report.",
-        subcommands = {ValidateCommand.class, RunCommand.class, StatusCommand.class, ReportCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, StatusCommand.class, ReportCommand.class,
                 ControlCommands.Cancel.class, ControlCommands.Approve.class, ControlCommands.Reject.class,
                 ControlCommands.Resume.class, UpCommand.class, DownCommand.class, DemoCommand.class})
 public final class Stagecoach implements Runnable {

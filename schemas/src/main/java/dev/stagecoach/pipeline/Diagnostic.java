@@ -13,7 +13,7 @@ public record Diagnostic(Severity severity, String file, int line, int column, S
 
     @Override
     public String toString() {
-        String where = line > 0 ? file + ":" + line + ":" + column : file;
+        String where = line > 0 ? file + ":" + line + ":" + column : file + ":";
         String prefix = severity == Severity.WARNING ? "warning: " : "";
         return where + " " + prefix + (path.isEmpty() ? "" : path + ": ") + message;
     }

@@ -41,7 +41,7 @@ public final class ParameterValues {
         String shown = spec.secret() ? "the given value" : quoted(value);
         Optional<String> typeProblem = typeProblem(spec.type(), value);
         if (typeProblem.isPresent()) {
-            problems.add(spec.secret() ? "expected a " + spec.type().name().toLowerCase() + " value" : typeProblem.get());
+            problems.add(spec.secret() ? "expected " + article(spec.type()) + " value" : typeProblem.get());
             return problems;
         }
         if (!spec.enumValues().isEmpty() && !spec.enumValues().contains(value)) {
@@ -58,6 +58,11 @@ public final class ParameterValues {
             problems.add(shown + " is above the maximum " + spec.max());
         }
         return problems;
+    }
+
+    private static String article(ParameterType type) {
+        String name = type.name().toLowerCase(java.util.Locale.ROOT);
+        return ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
     }
 
     private static int compare(ParameterType type, String a, String b) {

@@ -37,6 +37,8 @@ public final class PipelineLoader {
             "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval");
     private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
     private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
+    private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
+            "email", "team@example.com", "slack", "\"#deployments\"", "pagerduty", "critical");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
     private static final Duration MAX_STAGE_TIMEOUT = Duration.ofHours(24);
@@ -46,15 +48,22 @@ public final class PipelineLoader {
     }
 
     public static LoadResult load(String yaml, String file) {
-        YamlNodes nodes = new YamlNodes(file);
+        YamlNodes nodes = new YamlNodes(file, yaml);
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yaml));
         } catch (MarkedYAMLException e) {
             var mark = e.getProblemMark();
+            var context = e.getContextMark();
+            // SnakeYAML's context ("while scanning a quoted scalar" at 5:12) points at the cause;
+            // its problem mark is often just where the parser gave up, e.g. the end of the file.
+            String where = e.getContext() == null || context == null ? ""
+                    : " (" + e.getContext() + " that starts at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")";
+            String hint = e.getProblem() != null && e.getProblem().contains("mapping values are not allowed")
+                    ? "; a value that contains \": \" must be quoted" : "";
             return new LoadResult(Optional.empty(), List.of(new Diagnostic(Diagnostic.Severity.ERROR, file,
                     mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
-                    "", "not valid YAML: " + e.getProblem())));
+                    "", "not valid YAML: " + e.getProblem() + where + hint)));
         } catch (ReaderException e) {
             // Thrown before parsing, for characters YAML forbids; it carries an offset, not a line.
             String before = yaml.substring(0, Math.min(e.getPosition(), yaml.length()));
@@ -80,7 +89,9 @@ public final class PipelineLoader {
             definition = new Reading(nodes).pipeline(pipelineNode);
         }
         boolean failed = nodes.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
-        return new LoadResult(failed ? Optional.empty() : Optional.ofNullable(definition), nodes.diagnostics());
+        List<Diagnostic> inFileOrder = nodes.diagnostics().stream()
+                .sorted(java.util.Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column)).toList();
+        return new LoadResult(failed ? Optional.empty() : Optional.ofNullable(definition), inFileOrder);
     }
 
     private static Set<String> orderedSet(String... keys) {
@@ -349,7 +360,8 @@ public final class PipelineLoader {
                     }
                 }
             }
-            Optional<List<String>> cycle = StageGraph.findCycle(stages);
+            // A stage that needs itself is reported above; it is not also a cycle worth a second error.
+            Optional<List<String>> cycle = StageGraph.findCycle(stages).filter(c -> c.size() > 2);
             cycle.ifPresent(c -> {
                 String first = c.get(0);
                 nodes.error(needsNodes.get(first), path + "[" + indexes.get(first) + "].needs",
@@ -388,6 +400,10 @@ public final class PipelineLoader {
                     String targetPath = eventPath + "[" + i + "]";
                     Map<String, Node> keys = nodes.mapping(items.get(i), targetPath, CHANNEL_KEYS);
                     if (keys.size() != 1) {
+                        if (keys.isEmpty() && YamlNodes.valueOf(items.get(i), "").isEmpty() && items.get(i) instanceof org.yaml.snakeyaml.nodes.MappingNode m
+                                && m.getValue().isEmpty()) {
+                            nodes.error(items.get(i), targetPath, "an empty target; name one channel: " + String.join(", ", CHANNEL_KEYS));
+                        }
                         if (keys.size() > 1) {
                             nodes.error(items.get(i), targetPath, "one target per list item; found " + String.join(", ", keys.keySet()));
                         }
@@ -395,9 +411,12 @@ public final class PipelineLoader {
                     }
                     Map.Entry<String, Node> target = keys.entrySet().iterator().next();
                     if (YamlNodes.isNull(target.getValue())) {
-                        nodes.warning(target.getValue(), targetPath + "." + target.getKey(), "the " + target.getKey()
-                                + " target is empty; YAML reads an unquoted '#' as the start of a comment: quote the value, e.g. "
-                                + target.getKey() + ": \"#deployments\"");
+                        String channel = target.getKey();
+                        boolean commentAte = nodes.sourceLine(target.getValue()).contains("#");
+                        nodes.warning(target.getValue(), targetPath + "." + channel, "the " + channel + " target is empty"
+                                + (commentAte ? "; YAML reads an unquoted '#' as the start of a comment: quote the value, e.g. "
+                                        + channel + ": \"#deployments\""
+                                        : "; give it a value, e.g. " + channel + ": " + EXAMPLE_TARGETS.get(channel)));
                         continue;
                     }
                     String value = nodes.string(target.getValue(), targetPath + "." + target.getKey());

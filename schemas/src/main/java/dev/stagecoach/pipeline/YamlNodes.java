@@ -20,10 +20,18 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlNodes {
 
     private final String file;
+    private final List<String> lines;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
 
-    YamlNodes(String file) {
+    YamlNodes(String file, String text) {
         this.file = file;
+        this.lines = text.lines().toList();
+    }
+
+    /** The source line a node starts on, as written, or "" when there is none. */
+    String sourceLine(Node node) {
+        int line = node == null ? -1 : node.getStartMark().getLine();
+        return line >= 0 && line < lines.size() ? lines.get(line) : "";
     }
 
     List<Diagnostic> diagnostics() {

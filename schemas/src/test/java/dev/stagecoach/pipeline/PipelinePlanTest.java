@@ -1,0 +1,70 @@
+package dev.stagecoach.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelinePlanTest {
+
+    static final String DIAMOND = """
+            pipeline:
+              name: diamond
+              type: hybrid
+              options:
+                parallel_workers: 2
+                retry_policy: {max_attempts: 4, backoff: exponential, initial_delay: 2s, max_delay: 5s}
+              parameters:
+                token: {type: string, secret: true, default: s3cr3t}
+              stages:
+                - {name: a, run: x}
+                - {name: b, run: x, needs: [a]}
+                - {name: c, run: x, needs: [a], manual_approval: {approvers: [alice], timeout: 1h}}
+                - {name: d, run: x, needs: [b, c]}
+              finally:
+                - {name: clean, run: x}
+            """;
+
+    @Test
+    void wavesFollowTheNeedsAndIndependentStagesShareAWave() {
+        PipelinePlan plan = PipelinePlan.of(PipelineLoader.load(DIAMOND, "d.yaml").orThrow(), Map.of());
+        assertThat(plan.waves()).extracting(wave -> wave.stream().map(PipelinePlan.StagePlan::name).toList())
+                .containsExactly(List.of("a"), List.of("b", "c"), List.of("d"));
+        assertThat(plan.finallyStages()).extracting(PipelinePlan.StagePlan::name).containsExactly("clean");
+    }
+
+    @Test
+    void retryScheduleFollowsTheBackoffFormulaUpToItsCap() {
+        PipelinePlan plan = PipelinePlan.of(PipelineLoader.load(DIAMOND, "d.yaml").orThrow(), Map.of());
+        assertThat(plan.waves().get(0).get(0).retryDelays())
+                .containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void renderedPlanShowsParallelismApprovalsAndMasksSecrets() {
+        String text = PipelinePlan.of(PipelineLoader.load(DIAMOND, "d.yaml").orThrow(), Map.of()).render();
+        assertThat(text).contains("wave 2 (2 stages, up to 2 at once)", "waits for approval by alice within 1h",
+                "4 attempts, waits 2s, 4s, 5s", "token=***", "finally, whatever the outcome").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void sequentialPipelineHasOneStagePerWave() {
+        PipelinePlan plan = PipelinePlan.of(PipelineLoader.load("""
+                pipeline:
+                  name: seq
+                  stages: [{name: a, run: x}, {name: b, run: x}, {name: c, run: x}]
+                """, "s.yaml").orThrow(), Map.of());
+        assertThat(plan.waves()).hasSize(3);
+    }
+
+    @Test
+    void wrongParametersAreRefusedWithEveryProblem() {
+        PipelineDefinition definition = PipelineLoader.load(DIAMOND, "d.yaml").orThrow();
+        assertThatThrownBy(() -> PipelinePlan.of(definition, Map.of("tokn", "x")))
+                .isInstanceOfSatisfying(InvalidParametersException.class,
+                        e -> assertThat(e.problems()).singleElement().asString().contains("did you mean \"token\""));
+    }
+}
