@@ -55,6 +55,19 @@ public record PipelineDefinition(
         return StageGraph.effectiveNeeds(type, stages);
     }
 
+    /**
+     * The options of one run: a run sets {@code timeout} or {@code parallel_workers} when the
+     * pipeline declares them as parameters (as the seed layout does under parameters.options);
+     * their values were checked against the declared bounds when the run was admitted.
+     */
+    public Options optionsFor(Map<String, String> runParameters) {
+        int workers = parameter("parallel_workers").filter(p -> p.type() == ParameterType.INTEGER)
+                .map(p -> runParameters.get(p.name())).map(v -> Integer.parseInt(v.trim())).orElse(options.parallelWorkers());
+        java.time.Duration timeout = parameter("timeout").filter(p -> p.type() == ParameterType.DURATION)
+                .map(p -> runParameters.get(p.name())).map(Durations::parse).orElse(options.timeout());
+        return new Options(workers, timeout, options.retryPolicy());
+    }
+
     public RetryPolicy retryPolicyOf(StageSpec stage) {
         return stage.retry() != null ? stage.retry() : options.retryPolicy();
     }

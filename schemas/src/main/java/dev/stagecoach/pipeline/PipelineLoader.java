@@ -34,7 +34,7 @@ public final class PipelineLoader {
     private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
     private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
     private static final Set<String> STAGE_KEYS = orderedSet(
-            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval");
+            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix");
     private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
     private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
     private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
@@ -102,6 +102,9 @@ public final class PipelineLoader {
     private static final class Reading {
 
         private final YamlNodes nodes;
+        private Node optionsAmongParameters;
+        /** Options a run may set, declared like parameters (type, default, min, max). */
+        private final List<ParameterSpec> optionParameters = new ArrayList<>();
 
         Reading(YamlNodes nodes) {
             this.nodes = nodes;
@@ -126,7 +129,13 @@ public final class PipelineLoader {
                     ? nodes.enumValue(keys.get("type"), path + ".type", PipelineType.class) : PipelineType.SEQUENTIAL;
             List<ParameterSpec> parameters = keys.containsKey("parameters")
                     ? parameters(keys.get("parameters"), path + ".parameters") : List.of();
-            Options options = keys.containsKey("options") ? options(keys.get("options"), path + ".options") : Options.defaults();
+            if (keys.containsKey("options") && optionsAmongParameters != null) {
+                nodes.error(keys.get("options"), path + ".options", "options are declared twice: here and under parameters.options; keep one");
+            }
+            Options options = keys.containsKey("options") ? options(keys.get("options"), path + ".options")
+                    : optionsAmongParameters != null ? options(optionsAmongParameters, path + ".parameters.options") : Options.defaults();
+            parameters = new ArrayList<>(parameters);
+            parameters.addAll(optionParameters);
             List<StageSpec> stages = keys.containsKey("stages") ? stages(keys.get("stages"), path + ".stages", type, Set.of()) : List.of();
             List<StageSpec> finallyStages = keys.containsKey("finally") ? finallyStages(keys.get("finally"), path + ".finally",
                     stages.stream().map(StageSpec::name).collect(java.util.stream.Collectors.toSet())) : List.of();
@@ -138,7 +147,11 @@ public final class PipelineLoader {
             if (name == null || type == null || options == null) {
                 return null;
             }
-            return new PipelineDefinition(name, version, description, type, parameters, options, stages, finallyStages, notifications);
+            // "parallel: true" means as many shards as stages may run at once.
+            List<StageSpec> resolved = stages.stream().map(st -> st.fanout() == null || st.fanout().count() > 0 ? st
+                    : new StageSpec(st.name(), st.needs(), st.run(), st.uses(), st.env(), st.pool(), st.timeout(), st.critical(),
+                            st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()))).toList();
+            return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications);
         }
 
         private String required(Map<String, Node> keys, Node parent, String path, String key) {
@@ -152,53 +165,69 @@ public final class PipelineLoader {
         private List<ParameterSpec> parameters(Node node, String path) {
             List<ParameterSpec> parameters = new ArrayList<>();
             for (Map.Entry<String, Node> entry : nodes.openMapping(node, path).entrySet()) {
-                String name = entry.getKey();
-                String paramPath = path + "." + name;
-                Map<String, Node> keys = nodes.mapping(entry.getValue(), paramPath, PARAMETER_KEYS);
-                ParameterType type = keys.containsKey("type")
-                        ? nodes.enumValue(keys.get("type"), paramPath + ".type", ParameterType.class) : ParameterType.STRING;
-                boolean required = keys.containsKey("required") && Boolean.TRUE.equals(nodes.bool(keys.get("required"), paramPath + ".required"));
-                String defaultValue = keys.containsKey("default") ? scalarOrList(keys.get("default"), paramPath + ".default") : null;
-                List<String> enumValues = keys.containsKey("enum") ? nodes.strings(keys.get("enum"), paramPath + ".enum") : List.of();
-                String min = keys.containsKey("min") ? nodes.string(keys.get("min"), paramPath + ".min") : null;
-                String max = keys.containsKey("max") ? nodes.string(keys.get("max"), paramPath + ".max") : null;
-                String pattern = keys.containsKey("pattern") ? nodes.string(keys.get("pattern"), paramPath + ".pattern") : null;
-                String description = keys.containsKey("description") ? nodes.string(keys.get("description"), paramPath + ".description") : "";
-                boolean secret = keys.containsKey("secret") && Boolean.TRUE.equals(nodes.bool(keys.get("secret"), paramPath + ".secret"));
-                if (type == null) {
+                if (entry.getKey().equals("options") && isOptionsBlock(entry.getValue())) {
+                    // The layout of the seed document: run options declared among the parameters.
+                    optionsAmongParameters = entry.getValue();
                     continue;
                 }
-                if (type == ParameterType.ENUM && enumValues.isEmpty()) {
-                    nodes.error(entry.getValue(), paramPath, "an enum parameter needs \"enum\": the list of allowed values");
+                ParameterSpec spec = parameter(entry.getKey(), entry.getValue(), path + "." + entry.getKey());
+                if (spec != null) {
+                    parameters.add(spec);
                 }
-                if (!enumValues.isEmpty() && type != ParameterType.ENUM && type != ParameterType.STRING) {
-                    nodes.error(keys.get("enum"), paramPath + ".enum", "allowed values apply to string and enum parameters, not " + type.name().toLowerCase());
-                }
-                if (pattern != null) {
-                    try {
-                        Pattern.compile(pattern);
-                    } catch (PatternSyntaxException e) {
-                        nodes.error(keys.get("pattern"), paramPath + ".pattern", "not a valid regular expression: " + e.getDescription());
-                    }
-                }
-                ParameterSpec spec = new ParameterSpec(name, type, required, defaultValue, enumValues, min, max, pattern, description, secret);
-                for (String bound : new String[] {"min", "max"}) {
-                    String value = bound.equals("min") ? min : max;
-                    if (value != null) {
-                        if (type != ParameterType.INTEGER && type != ParameterType.NUMBER && type != ParameterType.DURATION) {
-                            nodes.error(keys.get(bound), paramPath + "." + bound, "bounds apply to integer, number and duration parameters, not " + type.name().toLowerCase());
-                        } else {
-                            ParameterValues.typeProblem(type, value).ifPresent(p -> nodes.error(keys.get(bound), paramPath + "." + bound, p));
-                        }
-                    }
-                }
-                if (defaultValue != null) {
-                    ParameterValues.problems(spec, defaultValue).forEach(p ->
-                            nodes.error(keys.get("default"), paramPath + ".default", "the default breaks its own constraints: " + p));
-                }
-                parameters.add(spec);
             }
             return parameters;
+        }
+
+        private static boolean isOptionsBlock(Node node) {
+            return node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping && !mapping.getValue().isEmpty()
+                    && mapping.getValue().stream().allMatch(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+                            && OPTION_KEYS.contains(k.getValue()));
+        }
+
+        private ParameterSpec parameter(String name, Node node, String paramPath) {
+            Map<String, Node> keys = nodes.mapping(node, paramPath, PARAMETER_KEYS);
+            ParameterType type = keys.containsKey("type")
+                    ? nodes.enumValue(keys.get("type"), paramPath + ".type", ParameterType.class) : ParameterType.STRING;
+            boolean required = keys.containsKey("required") && Boolean.TRUE.equals(nodes.bool(keys.get("required"), paramPath + ".required"));
+            String defaultValue = keys.containsKey("default") ? scalarOrList(keys.get("default"), paramPath + ".default") : null;
+            List<String> enumValues = keys.containsKey("enum") ? nodes.strings(keys.get("enum"), paramPath + ".enum") : List.of();
+            String min = keys.containsKey("min") ? nodes.string(keys.get("min"), paramPath + ".min") : null;
+            String max = keys.containsKey("max") ? nodes.string(keys.get("max"), paramPath + ".max") : null;
+            String pattern = keys.containsKey("pattern") ? nodes.string(keys.get("pattern"), paramPath + ".pattern") : null;
+            String description = keys.containsKey("description") ? nodes.string(keys.get("description"), paramPath + ".description") : "";
+            boolean secret = keys.containsKey("secret") && Boolean.TRUE.equals(nodes.bool(keys.get("secret"), paramPath + ".secret"));
+            if (type == null) {
+                return null;
+            }
+            if (type == ParameterType.ENUM && enumValues.isEmpty()) {
+                nodes.error(node, paramPath, "an enum parameter needs \"enum\": the list of allowed values");
+            }
+            if (!enumValues.isEmpty() && type != ParameterType.ENUM && type != ParameterType.STRING) {
+                nodes.error(keys.get("enum"), paramPath + ".enum", "allowed values apply to string and enum parameters, not " + type.name().toLowerCase());
+            }
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                } catch (PatternSyntaxException e) {
+                    nodes.error(keys.get("pattern"), paramPath + ".pattern", "not a valid regular expression: " + e.getDescription());
+                }
+            }
+            ParameterSpec spec = new ParameterSpec(name, type, required, defaultValue, enumValues, min, max, pattern, description, secret);
+            for (String bound : new String[] {"min", "max"}) {
+                String value = bound.equals("min") ? min : max;
+                if (value != null) {
+                    if (type != ParameterType.INTEGER && type != ParameterType.NUMBER && type != ParameterType.DURATION) {
+                        nodes.error(keys.get(bound), paramPath + "." + bound, "bounds apply to integer, number and duration parameters, not " + type.name().toLowerCase());
+                    } else {
+                        ParameterValues.typeProblem(type, value).ifPresent(p -> nodes.error(keys.get(bound), paramPath + "." + bound, p));
+                    }
+                }
+            }
+            if (defaultValue != null) {
+                ParameterValues.problems(spec, defaultValue).forEach(p ->
+                        nodes.error(keys.get("default"), paramPath + ".default", "the default breaks its own constraints: " + p));
+            }
+            return spec;
         }
 
         private String scalarOrList(Node node, String path) {
@@ -210,18 +239,53 @@ public final class PipelineLoader {
 
         private Options options(Node node, String path) {
             Map<String, Node> keys = nodes.mapping(node, path, OPTION_KEYS);
-            Integer workers = keys.containsKey("parallel_workers")
-                    ? nodes.integer(keys.get("parallel_workers"), path + ".parallel_workers", 1, Options.MAX_PARALLEL_WORKERS)
-                    : Integer.valueOf(Options.DEFAULT_PARALLEL_WORKERS);
-            Duration timeout = keys.containsKey("timeout")
-                    ? nodes.duration(keys.get("timeout"), path + ".timeout", Duration.ofSeconds(1), Options.MAX_TIMEOUT)
-                    : Options.DEFAULT_TIMEOUT;
+            Integer workers = Options.DEFAULT_PARALLEL_WORKERS;
+            if (keys.get("parallel_workers") instanceof org.yaml.snakeyaml.nodes.MappingNode declared) {
+                ParameterSpec spec = optionParameter("parallel_workers", declared, path, ParameterType.INTEGER,
+                        "1", String.valueOf(Options.MAX_PARALLEL_WORKERS));
+                workers = spec == null || spec.defaultValue() == null ? workers : Integer.valueOf(spec.defaultValue().trim());
+            } else if (keys.containsKey("parallel_workers")) {
+                workers = nodes.integer(keys.get("parallel_workers"), path + ".parallel_workers", 1, Options.MAX_PARALLEL_WORKERS);
+            }
+            Duration timeout = Options.DEFAULT_TIMEOUT;
+            if (keys.get("timeout") instanceof org.yaml.snakeyaml.nodes.MappingNode declared) {
+                ParameterSpec spec = optionParameter("timeout", declared, path, ParameterType.DURATION,
+                        "1s", Durations.format(Options.MAX_TIMEOUT));
+                timeout = spec == null || spec.defaultValue() == null ? timeout : Durations.parse(spec.defaultValue());
+            } else if (keys.containsKey("timeout")) {
+                timeout = nodes.duration(keys.get("timeout"), path + ".timeout", Duration.ofSeconds(1), Options.MAX_TIMEOUT);
+            }
             RetryPolicy retry = keys.containsKey("retry_policy")
                     ? retry(keys.get("retry_policy"), path + ".retry_policy") : RetryPolicy.NONE;
             if (workers == null || timeout == null || retry == null) {
                 return Options.defaults();
             }
             return new Options(workers, timeout, retry);
+        }
+
+        /**
+         * An option declared as a parameter: a run may set it within the declared bounds, which
+         * must lie within the hard ones.
+         */
+        private ParameterSpec optionParameter(String name, Node node, String path, ParameterType type, String hardMin, String hardMax) {
+            ParameterSpec spec = parameter(name, node, path + "." + name);
+            if (spec == null) {
+                return null;
+            }
+            if (spec.type() != type) {
+                nodes.error(YamlNodes.valueOf(node, "type").orElse(node), path + "." + name + ".type",
+                        "option " + name + " is " + (type == ParameterType.INTEGER ? "an integer" : "a duration") + ", not " + spec.type().name().toLowerCase(java.util.Locale.ROOT));
+                return null;
+            }
+            ParameterSpec bounded = new ParameterSpec(name, type, false, spec.defaultValue(), List.of(),
+                    spec.min() == null ? hardMin : spec.min(), spec.max() == null ? hardMax : spec.max(), null,
+                    spec.description().isEmpty() ? "run option " + name : spec.description(), false);
+            for (String bound : new String[] {bounded.min(), bounded.max()}) {
+                ParameterValues.problems(new ParameterSpec(name, type, false, null, List.of(), hardMin, hardMax, null, "", false), bound)
+                        .forEach(p -> nodes.error(node, path + "." + name, "the bound " + bound + " is outside what Stagecoach allows: " + p));
+            }
+            optionParameters.add(bounded);
+            return bounded;
         }
 
         private RetryPolicy retry(Node node, String path) {
@@ -275,7 +339,9 @@ public final class PipelineLoader {
                 }
                 stages.add(stage);
             }
-            checkNeeds(stages, needsNodes, indexes, path, type);
+            if (taken.isEmpty()) {
+                checkNeeds(stages, needsNodes, indexes, path, type);
+            }
             return stages;
         }
 
@@ -317,8 +383,56 @@ public final class PipelineLoader {
             RetryPolicy retry = keys.containsKey("retry") ? retry(keys.get("retry"), stagePath + ".retry") : null;
             ManualApproval approval = keys.containsKey("manual_approval")
                     ? manualApproval(keys.get("manual_approval"), stagePath + ".manual_approval") : null;
+            Fanout fanout = fanout(keys, stagePath);
+            if (fanout != null && approval != null) {
+                nodes.error(keys.get("manual_approval"), stagePath + ".manual_approval",
+                        "a stage that fans out cannot wait for approval (every shard would ask); put the approval on a stage before it");
+            }
             return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
-                    timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval);
+                    timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout);
+        }
+
+        /**
+         * {@code parallel: N} shards, {@code parallel: true} for as many as {@code parallel_workers}
+         * (resolved later, when options are known: 0 here), {@code parallel: false}, or a {@code matrix}.
+         */
+        private Fanout fanout(Map<String, Node> keys, String stagePath) {
+            Node parallel = keys.get("parallel");
+            Node matrix = keys.get("matrix");
+            if (parallel != null && matrix != null) {
+                nodes.error(matrix, stagePath + ".matrix", "a stage fans out by \"parallel\" or by \"matrix\", not both");
+                return null;
+            }
+            if (matrix != null) {
+                Map<String, List<String>> values = new LinkedHashMap<>();
+                nodes.openMapping(matrix, stagePath + ".matrix").forEach((key, list) -> {
+                    List<String> options = nodes.strings(list, stagePath + ".matrix." + key);
+                    if (options.isEmpty()) {
+                        nodes.error(list, stagePath + ".matrix." + key, "a matrix key needs at least one value");
+                    } else {
+                        values.put(key, options);
+                    }
+                });
+                Fanout fanout = new Fanout(0, values);
+                if (values.isEmpty()) {
+                    return null;
+                }
+                if (fanout.count() > Fanout.MAX_SHARDS) {
+                    nodes.error(matrix, stagePath + ".matrix", "the matrix makes " + fanout.count() + " shards; at most "
+                            + Fanout.MAX_SHARDS + " are allowed");
+                    return null;
+                }
+                return fanout;
+            }
+            if (parallel == null) {
+                return null;
+            }
+            String text = parallel instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar ? scalar.getValue() : "";
+            if (text.equals("true") || text.equals("false")) {
+                return text.equals("true") ? new Fanout(0, Map.of()) : null;
+            }
+            Integer shards = nodes.integer(parallel, stagePath + ".parallel", 1, Fanout.MAX_SHARDS);
+            return shards == null || shards == 1 ? null : new Fanout(shards, Map.of());
         }
 
         /** {@code manual_approval: true}, or a mapping with approvers and a timeout. */
@@ -342,6 +456,10 @@ public final class PipelineLoader {
                             "finally stages take no \"needs\": they run one after another, in the order written, once the run's outcome is known"));
                     YamlNodes.valueOf(sequence.getValue().get(i), "manual_approval").ifPresent(a -> nodes.error(a, itemPath + ".manual_approval",
                             "finally stages cannot wait for approval: they must run whatever happens"));
+                    for (String fan : List.of("parallel", "matrix")) {
+                        YamlNodes.valueOf(sequence.getValue().get(i), fan).ifPresent(f -> nodes.error(f, itemPath + "." + fan,
+                                "finally stages do not fan out; they run one after another"));
+                    }
                 }
             }
             return stages(node, path, PipelineType.SEQUENTIAL, mainStages);

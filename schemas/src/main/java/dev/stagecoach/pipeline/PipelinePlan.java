@@ -16,17 +16,20 @@ public final class PipelinePlan {
 
     /** @param retryDelays the waits before the second, third, ... attempt */
     public record StagePlan(String name, String kind, String pool, Duration timeout, boolean critical,
-                            int maxAttempts, List<Duration> retryDelays, ManualApproval approval, List<String> needs) {
+                            int maxAttempts, List<Duration> retryDelays, ManualApproval approval, List<String> needs,
+                            int shards) {
     }
 
     private final PipelineDefinition definition;
     private final Map<String, String> parameters;
+    private final Options options;
     private final List<List<StagePlan>> waves;
     private final List<StagePlan> finallyStages;
 
-    private PipelinePlan(PipelineDefinition definition, Map<String, String> parameters) {
+    private PipelinePlan(PipelineDefinition definition, Map<String, String> values) {
         this.definition = definition;
-        this.parameters = parameters;
+        this.options = definition.optionsFor(values);
+        this.parameters = ParameterBinder.masked(definition, values);
         Map<String, List<String>> needs = definition.effectiveNeeds();
         List<List<StagePlan>> levels = new ArrayList<>();
         Set<String> placed = new HashSet<>();
@@ -49,7 +52,7 @@ public final class PipelinePlan {
 
     /** @throws InvalidParametersException when the parameters do not fit, listing every problem */
     public static PipelinePlan of(PipelineDefinition definition, Map<String, String> given) {
-        return new PipelinePlan(definition, ParameterBinder.masked(definition, ParameterBinder.bind(definition, given)));
+        return new PipelinePlan(definition, ParameterBinder.bind(definition, given));
     }
 
     public List<List<StagePlan>> waves() {
@@ -67,13 +70,12 @@ public final class PipelinePlan {
             delays.add(policy.delayAfter(failed));
         }
         return new StagePlan(stage.name(), stage.kind(), stage.pool(), stage.timeout(), stage.critical(),
-                policy.maxAttempts(), delays, stage.manualApproval(), needs);
+                policy.maxAttempts(), delays, stage.manualApproval(), needs, stage.fanout() == null ? 1 : stage.fanout().count());
     }
 
     /** The plan as text for a terminal. */
     public String render() {
         StringBuilder out = new StringBuilder();
-        Options options = definition.options();
         out.append("pipeline ").append(definition.name()).append(' ').append(definition.version())
                 .append(" (").append(definition.type().name().toLowerCase(java.util.Locale.ROOT)).append(")\n");
         out.append("run timeout ").append(Durations.format(options.timeout()))
@@ -85,9 +87,10 @@ public final class PipelinePlan {
         }
         for (int i = 0; i < waves.size(); i++) {
             List<StagePlan> wave = waves.get(i);
-            int together = Math.min(wave.size(), options.parallelWorkers());
-            out.append("\nwave ").append(i + 1).append(wave.size() > 1 ? " (" + wave.size() + " stages, up to " + together + " at once)" : "")
-                    .append('\n');
+            int units = wave.stream().mapToInt(StagePlan::shards).sum();
+            int together = Math.min(units, options.parallelWorkers());
+            out.append("\nwave ").append(i + 1).append(units > 1 ? " (" + units + (wave.size() > 1 ? " stages and shards" : " shards")
+                    + ", up to " + together + " at once)" : "").append('\n');
             wave.forEach(stage -> line(out, stage));
         }
         if (!finallyStages.isEmpty()) {
@@ -100,7 +103,8 @@ public final class PipelinePlan {
     private static void line(StringBuilder out, StagePlan stage) {
         out.append("  ").append(stage.name()).append(" [").append(stage.kind()).append(" on ").append(stage.pool()).append(']')
                 .append(" timeout ").append(Durations.format(stage.timeout()))
-                .append(stage.critical() ? "" : ", non-critical");
+                .append(stage.critical() ? "" : ", non-critical")
+                .append(stage.shards() > 1 ? ", " + stage.shards() + " shards" : "");
         if (stage.maxAttempts() > 1) {
             out.append(", ").append(stage.maxAttempts()).append(" attempts, waits ")
                     .append(String.join(", ", stage.retryDelays().stream().map(Durations::format).toList()));

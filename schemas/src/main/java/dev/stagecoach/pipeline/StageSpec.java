@@ -12,6 +12,7 @@ import java.util.Map;
  * @param pool the worker pool that executes the stage, like a job's {@code runs-on}
  * @param retry overrides the pipeline's retry policy when not null
  * @param manualApproval when not null, the stage waits for a person's approval before it runs
+ * @param fanout when not null, the stage runs as shards; see {@link ShardExpansion}
  */
 public record StageSpec(
         String name,
@@ -23,7 +24,8 @@ public record StageSpec(
         Duration timeout,
         boolean critical,
         RetryPolicy retry,
-        ManualApproval manualApproval) {
+        ManualApproval manualApproval,
+        Fanout fanout) {
 
     public static final String DEFAULT_POOL = "default";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);

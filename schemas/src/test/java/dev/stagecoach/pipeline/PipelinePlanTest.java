@@ -46,8 +46,19 @@ class PipelinePlanTest {
     @Test
     void renderedPlanShowsParallelismApprovalsAndMasksSecrets() {
         String text = PipelinePlan.of(PipelineLoader.load(DIAMOND, "d.yaml").orThrow(), Map.of()).render();
-        assertThat(text).contains("wave 2 (2 stages, up to 2 at once)", "waits for approval by alice within 1h",
+        assertThat(text).contains("wave 2 (2 stages and shards, up to 2 at once)", "waits for approval by alice within 1h",
                 "4 attempts, waits 2s, 4s, 5s", "token=***", "finally, whatever the outcome").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void seedLayoutLetsARunSetItsTimeoutWithinTheDeclaredBound() throws Exception {
+        PipelineDefinition seed = PipelineLoader.load(java.nio.file.Files.readString(java.nio.file.Path.of("../examples/seed-pipeline.yaml")),
+                "seed-pipeline.yaml").orThrow();
+        String text = PipelinePlan.of(seed, Map.of("source", "s3://in", "environment", "dev", "timeout", "1h")).render();
+        assertThat(text).contains("run timeout 1h, at most 4 stages in flight", "processing [noop on default] timeout 30m, 4 shards",
+                "wave 3 (4 shards, up to 4 at once)", "deployment [noop on default] timeout 20m, 3 attempts, waits 5s, 10s, waits for approval");
+        assertThatThrownBy(() -> PipelinePlan.of(seed, Map.of("source", "s3://in", "environment", "dev", "timeout", "3h")))
+                .hasMessage("parameter \"timeout\": \"3h\" is above the maximum 2h");
     }
 
     @Test

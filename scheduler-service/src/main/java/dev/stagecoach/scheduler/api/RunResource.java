@@ -5,6 +5,7 @@ import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
+import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.engine.RunState;
@@ -129,7 +130,8 @@ public class RunResource {
     }
 
     private static PipelineDefinition definitionOf(RunState run) {
-        return run.pipelineYaml() == null ? null : PipelineLoader.load(run.pipelineYaml(), run.pipeline() + ".yaml").orThrow();
+        return run.pipelineYaml() == null ? null
+                : ShardExpansion.expand(PipelineLoader.load(run.pipelineYaml(), run.pipeline() + ".yaml").orThrow());
     }
 
     private static Response notFound(String runId) {

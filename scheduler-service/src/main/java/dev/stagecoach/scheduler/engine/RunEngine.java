@@ -7,6 +7,7 @@ import dev.stagecoach.pipeline.NotificationEvent;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.RetryPolicy;
+import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.engine.EngineEvent.Approve;
 import dev.stagecoach.scheduler.engine.EngineEvent.Cancel;
@@ -33,7 +34,9 @@ public final class RunEngine {
 
     static final String RUN_TIMEOUT = "run-timeout";
 
-    public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition definition) {
+    public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition declared) {
+        // Shards are scheduled like stages; a definition without fan-out comes back as it is.
+        PipelineDefinition definition = declared == null ? null : ShardExpansion.expand(declared);
         if (event instanceof RunCreated created) {
             return onRunCreated(state, created, now, definition);
         }
@@ -104,7 +107,7 @@ public final class RunEngine {
         Map<String, StageState> stages = new LinkedHashMap<>();
         definition.stages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
         definition.finallyStages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
-        Instant deadline = now.plus(definition.options().timeout());
+        Instant deadline = now.plus(definition.optionsFor(parameters).timeout());
         RunState state = new RunState(created.runId(), definition.name(), created.revision(), created.pipelineYaml(),
                 parameters, created.requestedBy(), RunStatus.RUNNING, stages, now, deadline, null, null, null);
         Step step = new Step(state, now, definition);
@@ -223,7 +226,7 @@ public final class RunEngine {
         if (run.stages().isEmpty() || step.definition == null) {
             return "run " + run.runId() + " never started a stage (" + run.reason() + "); start a new run instead";
         }
-        Instant deadline = step.now.plus(step.definition.options().timeout());
+        Instant deadline = step.now.plus(step.definition.optionsFor(run.parameters()).timeout());
         step.state = run.resumed(deadline);
         for (StageState stage : run.stageList()) {
             if (stage.status().rerunsOnResume()) {
@@ -240,7 +243,8 @@ public final class RunEngine {
             return "timer " + timer.timerId() + " fired after the run ended";
         }
         if (timer.timerId().equals(RUN_TIMEOUT)) {
-            String reason = "the run exceeded its timeout of " + Durations.format(step.definition.options().timeout());
+            String reason = "the run exceeded its timeout of "
+                    + Durations.format(step.definition.optionsFor(step.state.parameters()).timeout());
             if (step.state.concluded() != null) {
                 finishRun(step, RunStatus.CANCELLED, reason);
             } else {
@@ -321,7 +325,7 @@ public final class RunEngine {
         }
         Map<String, List<String>> needs = step.definition.effectiveNeeds();
         long inFlight = main.stream().filter(s -> s.status().isInFlight()).count();
-        int slots = step.definition.options().parallelWorkers();
+        int slots = step.definition.optionsFor(step.state.parameters()).parallelWorkers();
         for (StageState stage : main) {
             boolean ready = stage.status() == StageStatus.PENDING
                     && needs.get(stage.name()).stream().allMatch(n -> satisfies(step, step.state.stage(n)));
@@ -387,6 +391,10 @@ public final class RunEngine {
     }
 
     private void dispatch(Step step, StageState stage) {
+        if (stage.status() == StageStatus.RETRY_WAIT) {
+            // Dispatched by an advance before its timer fired: the timer must not outlive the attempt.
+            step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
+        }
         StageSpec spec = step.spec(stage.name());
         int attempt = stage.attempts() + 1;
         String attemptId = Timers.attemptId(step.state.runId(), stage.name(), attempt);

@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
+import dev.stagecoach.pipeline.ShardExpansion;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +23,6 @@ final class Definitions {
             return null;
         }
         return cache.computeIfAbsent(pipeline + "@" + revision + "#" + yaml.hashCode(),
-                k -> PipelineLoader.load(yaml, pipeline + ".yaml").orThrow());
+                k -> ShardExpansion.expand(PipelineLoader.load(yaml, pipeline + ".yaml").orThrow()));
     }
 }
