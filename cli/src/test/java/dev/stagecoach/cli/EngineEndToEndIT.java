@@ -78,6 +78,28 @@ class EngineEndToEndIT {
     }
 
     @Test
+    void matrixStageFansOutAcrossTheWorkersAndItsDependantWaitsForEveryShard() throws Exception {
+        String run = start("fanout", """
+                  options: {parallel_workers: 6}
+                  stages:
+                    - name: test
+                      matrix: {os: [linux, mac], jdk: ["17", "21", "25"]}
+                      run: echo "$MATRIX_OS-$MATRIX_JDK shard $STAGECOACH_SHARD_INDEX of $STAGECOACH_SHARD_COUNT" > "shard-$STAGECOACH_SHARD_INDEX.txt"
+                    - name: collect
+                      run: cat shard-*.txt | sort
+                """);
+
+        JsonNode done = awaitEnd(run);
+        assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+        List<String> collected = new java.util.ArrayList<>();
+        stage(done, "collect").path("outputTail").forEach(line -> collected.add(line.asText()));
+        assertThat(collected).containsExactly("linux-17 shard 0 of 6", "linux-21 shard 1 of 6", "linux-25 shard 2 of 6",
+                "mac-17 shard 3 of 6", "mac-21 shard 4 of 6", "mac-25 shard 5 of 6");
+        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), run)).extracting(StageCommand::getStage)
+                .hasSize(7).endsWith("collect");
+    }
+
+    @Test
     void flakyStageSucceedsOnItsThirdAttempt() throws Exception {
         String run = start("flaky", """
                   options:
