@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
         deleteRecursively(state);
         long started = System.nanoTime();
         System.out.println("Starting a Kafka broker and the three services (logs in " + state.resolve("logs") + ") ...");
-        try (LocalStack stack = new LocalStack(home, state)) {
+        try (LocalStack stack = new LocalStack(home, state).stopWithThisJvm()) {
             stack.start();
             System.out.printf("Stack ready in %.1f s: Kafka %s, scheduler %s%n",
                     (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.schedulerUrl());

@@ -68,9 +68,23 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + ports.get(SCHEDULER);
     }
 
+    /**
+     * Stops every process of this stack when this JVM exits, Ctrl-C included: for the demo and
+     * the tests, whose stacks must not outlive them (unlike {@code up}'s).
+     */
+    public LocalStack stopWithThisJvm() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-stack-stop"));
+        return this;
+    }
+
     /** Starts a broker as a child process, then {@link #startServices}. */
     public LocalStack start() {
-        startBroker();
+        try {
+            startBroker();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         startServices(bootstrapServers);
         return this;
     }
@@ -86,12 +100,18 @@ public final class LocalStack implements AutoCloseable {
      */
     public LocalStack startServices(String bootstrap, Map<String, List<String>> jvmArgsByModule) {
         this.bootstrapServers = bootstrap;
-        createTopics();
-        startService(SCHEDULER, SCHEDULER, jvmArgsByModule.getOrDefault(SCHEDULER, List.of()));
-        startService(WORKER, WORKER, jvmArgsByModule.getOrDefault(WORKER, List.of()));
-        startService(NOTIFIER, NOTIFIER, jvmArgsByModule.getOrDefault(NOTIFIER, List.of()));
-        for (String service : List.of(SCHEDULER, WORKER, NOTIFIER)) {
-            awaitReady(service);
+        try {
+            createTopics();
+            startService(SCHEDULER, SCHEDULER, jvmArgsByModule.getOrDefault(SCHEDULER, List.of()));
+            startService(WORKER, WORKER, jvmArgsByModule.getOrDefault(WORKER, List.of()));
+            startService(NOTIFIER, NOTIFIER, jvmArgsByModule.getOrDefault(NOTIFIER, List.of()));
+            for (String service : List.of(SCHEDULER, WORKER, NOTIFIER)) {
+                awaitReady(service);
+            }
+        } catch (RuntimeException e) {
+            // The caller never gets a stack to close: stop what did start, or it outlives us.
+            close();
+            throw e;
         }
         stackFile.write(bootstrapServers, ports, pids());
         return this;
@@ -196,7 +216,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         List<String> names = new ArrayList<>(processes.keySet());
         java.util.Collections.reverse(names);
         for (String name : names) {

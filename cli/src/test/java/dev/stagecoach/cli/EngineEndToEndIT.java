@@ -33,7 +33,7 @@ class EngineEndToEndIT {
         dir = Files.createDirectories(Path.of("target", "e2e-engine-" + System.currentTimeMillis())).toAbsolutePath();
         broker = EmbeddedKafkaBroker.start();
         hooks = new WebhookSink();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).startServices(broker.bootstrapServers());
+        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
         stack.startService("worker-2", LocalStack.WORKER, List.of());
         stack.awaitReady("worker-2");
         api = new ApiClient(stack.schedulerUrl());

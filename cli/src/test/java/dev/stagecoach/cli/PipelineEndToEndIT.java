@@ -37,7 +37,7 @@ class PipelineEndToEndIT {
         dir = Files.createDirectories(Path.of("target", "e2e-" + System.currentTimeMillis())).toAbsolutePath();
         broker = EmbeddedKafkaBroker.start();
         hooks = new WebhookSink();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).startServices(broker.bootstrapServers());
+        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
         api = new ApiClient(stack.schedulerUrl());
     }
 
