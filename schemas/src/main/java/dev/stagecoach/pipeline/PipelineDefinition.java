@@ -28,8 +28,18 @@ public record PipelineDefinition(
         notifications = Map.copyOf(notifications);
     }
 
-    /** A stage or a finally stage by name. */
+    /** The step that runs a stage's rollback command is named like this; '@' is never in a stage name. */
+    public static String rollbackStepOf(String stageName) {
+        return "rollback@" + stageName;
+    }
+
+    /** A stage, a finally stage, or the rollback step of a stage, by name. */
     public Optional<StageSpec> stage(String stageName) {
+        if (stageName.startsWith("rollback@")) {
+            return stage(stageName.substring("rollback@".length())).filter(s -> s.rollback() != null)
+                    .map(s -> new StageSpec(stageName, List.of(), s.rollback(), null, s.env(), s.pool(), s.timeout(), true,
+                            RetryPolicy.NONE, null, null, null, OnFailure.RETRY));
+        }
         return java.util.stream.Stream.concat(stages.stream(), finallyStages.stream())
                 .filter(s -> s.name().equals(stageName)).findFirst();
     }

@@ -34,7 +34,7 @@ public final class PipelineLoader {
     private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
     private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
     private static final Set<String> STAGE_KEYS = orderedSet(
-            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix");
+            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix", "rollback", "on_failure");
     private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
     private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
     private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
@@ -150,7 +150,8 @@ public final class PipelineLoader {
             // "parallel: true" means as many shards as stages may run at once.
             List<StageSpec> resolved = stages.stream().map(st -> st.fanout() == null || st.fanout().count() > 0 ? st
                     : new StageSpec(st.name(), st.needs(), st.run(), st.uses(), st.env(), st.pool(), st.timeout(), st.critical(),
-                            st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()))).toList();
+                            st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()), st.rollback(),
+                            st.onFailure())).toList();
             return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications);
         }
 
@@ -388,8 +389,16 @@ public final class PipelineLoader {
                 nodes.error(keys.get("manual_approval"), stagePath + ".manual_approval",
                         "a stage that fans out cannot wait for approval (every shard would ask); put the approval on a stage before it");
             }
+            String rollback = keys.containsKey("rollback") ? nodes.string(keys.get("rollback"), stagePath + ".rollback") : null;
+            OnFailure onFailure = keys.containsKey("on_failure")
+                    ? nodes.enumValue(keys.get("on_failure"), stagePath + ".on_failure", OnFailure.class) : OnFailure.RETRY;
+            if (onFailure == OnFailure.ROLLBACK_AND_RETRY && rollback == null) {
+                nodes.error(keys.get("on_failure"), stagePath + ".on_failure",
+                        "rollback_and_retry runs the stage's rollback before each retry; give the stage a \"rollback\" command");
+            }
             return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
-                    timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout);
+                    timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout,
+                    rollback, onFailure == null ? OnFailure.RETRY : onFailure);
         }
 
         /**

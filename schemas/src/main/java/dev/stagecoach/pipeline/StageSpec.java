@@ -13,6 +13,8 @@ import java.util.Map;
  * @param retry overrides the pipeline's retry policy when not null
  * @param manualApproval when not null, the stage waits for a person's approval before it runs
  * @param fanout when not null, the stage runs as shards; see {@link ShardExpansion}
+ * @param rollback a shell command that undoes the stage, or null
+ * @param onFailure what a failed attempt leads to
  */
 public record StageSpec(
         String name,
@@ -25,7 +27,9 @@ public record StageSpec(
         boolean critical,
         RetryPolicy retry,
         ManualApproval manualApproval,
-        Fanout fanout) {
+        Fanout fanout,
+        String rollback,
+        OnFailure onFailure) {
 
     public static final String DEFAULT_POOL = "default";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);

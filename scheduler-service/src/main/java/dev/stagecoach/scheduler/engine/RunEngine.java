@@ -4,6 +4,7 @@ import dev.stagecoach.pipeline.Durations;
 import dev.stagecoach.pipeline.InvalidParametersException;
 import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.NotificationEvent;
+import dev.stagecoach.pipeline.OnFailure;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.RetryPolicy;
@@ -185,7 +186,7 @@ public final class RunEngine {
             // A second cancel while the finally stages run stops those too.
             finishRun(step, RunStatus.CANCELLED, reason);
         } else {
-            conclude(step, RunStatus.CANCELLED, reason);
+            conclude(step, RunStatus.CANCELLED, reason, false);
         }
         return null;
     }
@@ -229,7 +230,7 @@ public final class RunEngine {
         Instant deadline = step.now.plus(step.definition.optionsFor(run.parameters()).timeout());
         step.state = run.resumed(deadline);
         for (StageState stage : run.stageList()) {
-            if (stage.status().rerunsOnResume()) {
+            if (stage.status().rerunsOnResume() && !Step.isRollbackStep(stage.name())) {
                 step.put(stage.reopened());
             }
         }
@@ -248,7 +249,7 @@ public final class RunEngine {
             if (step.state.concluded() != null) {
                 finishRun(step, RunStatus.CANCELLED, reason);
             } else {
-                conclude(step, RunStatus.CANCELLED, reason);
+                conclude(step, RunStatus.CANCELLED, reason, false);
             }
             return null;
         }
@@ -290,12 +291,17 @@ public final class RunEngine {
     private void attemptFailed(Step step, StageState stage, String why, Integer exitCode, Long durationMillis, List<String> tail) {
         StageSpec spec = step.spec(stage.name());
         RetryPolicy policy = step.definition.retryPolicyOf(spec);
-        if (policy.allowsAnotherAttemptAfter(stage.attemptsThisRound())) {
+        if (spec.onFailure() != OnFailure.ABORT && policy.allowsAnotherAttemptAfter(stage.attemptsThisRound())) {
             Instant retryAt = step.now.plus(policy.delayAfter(stage.attemptsThisRound()));
             step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail));
             step.effect(new Effect.ScheduleTimer(Timers.retry(stage.name(), stage.attempts() + 1), retryAt));
             step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attemptsThisRound() + " of "
                     + policy.maxAttempts() + " failed (" + why + "); next attempt at " + retryAt);
+            if (spec.onFailure() == OnFailure.ROLLBACK_AND_RETRY) {
+                String rollback = PipelineDefinition.rollbackStepOf(stage.name());
+                StageState previous = step.state.stage(rollback);
+                dispatch(step, previous == null ? StageState.pending(rollback) : previous.again());
+            }
             return;
         }
         step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics()));
@@ -316,10 +322,21 @@ public final class RunEngine {
     }
 
     private void advanceMainStages(Step step) {
+        for (StageState stage : step.mainStages()) {
+            StageState rollback = step.state.stage(PipelineDefinition.rollbackStepOf(stage.name()));
+            if (stage.status() == StageStatus.RETRY_WAIT && rollback != null && rollback.status() == StageStatus.FAILED) {
+                step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
+                step.put(stage.ended(StageStatus.FAILED, step.now, stage.error() + "; its rollback failed, so it is not retried"));
+                step.event("STAGE_FAILED", stage.name(), stage.attempts(), "its rollback failed before the retry");
+            }
+        }
         List<StageState> main = step.mainStages();
         for (StageState stage : main) {
-            if (stage.status() == StageStatus.FAILED && step.spec(stage.name()).critical()) {
-                conclude(step, RunStatus.FAILED, "critical stage \"" + stage.name() + "\" failed: " + stage.error());
+            StageSpec spec = step.spec(stage.name());
+            if (stage.status() == StageStatus.FAILED && (spec.critical() || spec.onFailure() == OnFailure.ABORT)) {
+                String reason = (spec.onFailure() == OnFailure.ABORT ? "stage \"" + stage.name() + "\" failed and aborted the run: "
+                        : "critical stage \"" + stage.name() + "\" failed: ") + stage.error();
+                conclude(step, RunStatus.FAILED, reason, spec.onFailure() == OnFailure.ROLLBACK_RUN);
                 return;
             }
         }
@@ -334,7 +351,10 @@ public final class RunEngine {
                 continue;
             }
             boolean approved = stage.status() == StageStatus.AWAITING_APPROVAL && stage.approval() != null;
-            boolean retryDue = stage.status() == StageStatus.RETRY_WAIT && !stage.retryAt().isAfter(step.now);
+            StageState rollback = step.state.stage(PipelineDefinition.rollbackStepOf(stage.name()));
+            boolean rolledBack = rollback == null || step.spec(stage.name()).onFailure() != OnFailure.ROLLBACK_AND_RETRY
+                    || rollback.status() == StageStatus.SUCCEEDED;
+            boolean retryDue = stage.status() == StageStatus.RETRY_WAIT && !stage.retryAt().isAfter(step.now) && rolledBack;
             if ((ready || approved || retryDue) && inFlight < slots) {
                 dispatch(step, stage);
                 inFlight++;
@@ -344,13 +364,16 @@ public final class RunEngine {
             List<String> warnings = step.mainStages().stream()
                     .filter(s -> s.status() == StageStatus.FAILED).map(StageState::name).toList();
             conclude(step, RunStatus.SUCCEEDED, warnings.isEmpty() ? "all stages succeeded"
-                    : "succeeded with warnings: non-critical stages failed: " + String.join(", ", warnings));
+                    : "succeeded with warnings: non-critical stages failed: " + String.join(", ", warnings), false);
         }
     }
 
-    /** Finally stages run one at a time, in the order written; then the concluded outcome becomes the run's. */
+    /**
+     * After the outcome is known: rollback steps (newest stage first), then the finally stages,
+     * one at a time; then the concluded outcome becomes the run's.
+     */
     private void advanceFinallyStages(Step step) {
-        for (StageState stage : step.finallyStages()) {
+        for (StageState stage : step.tailSteps()) {
             if (stage.status().isInFlight() || stage.status() == StageStatus.RETRY_WAIT && stage.retryAt().isAfter(step.now)) {
                 return;
             }
@@ -360,6 +383,12 @@ public final class RunEngine {
             }
         }
         RunState.Conclusion outcome = step.state.concluded();
+        List<String> failedRollbacks = step.rollbackSteps().stream()
+                .filter(s -> s.status() == StageStatus.FAILED || s.status() == StageStatus.CANCELLED).map(StageState::name).toList();
+        if (!failedRollbacks.isEmpty()) {
+            outcome = new RunState.Conclusion(outcome.status(), outcome.reason() + "; rollback did not complete: "
+                    + String.join(", ", failedRollbacks));
+        }
         List<String> failed = step.finallyStages().stream()
                 .filter(s -> s.status() == StageStatus.FAILED && step.spec(s.name()).critical()).map(StageState::name).toList();
         if (outcome.status() == RunStatus.SUCCEEDED && !failed.isEmpty()) {
@@ -409,14 +438,34 @@ public final class RunEngine {
      * The main stages are over (or must stop): decide the outcome. With finally stages it waits
      * for them; without, the run ends now.
      */
-    private void conclude(Step step, RunStatus status, String reason) {
+    private void conclude(Step step, RunStatus status, String reason, boolean rollBack) {
         stopStages(step, step.mainStages(), status);
-        if (step.definition.finallyStages().isEmpty()) {
+        List<String> rollbacks = new ArrayList<>();
+        if (rollBack) {
+            List<StageState> newestDeclaredFirst = new ArrayList<>(step.mainStages());
+            java.util.Collections.reverse(newestDeclaredFirst);
+            // Newest finished first; stages that finished at the same instant, last declared first.
+            newestDeclaredFirst.stream()
+                    .filter(s -> s.status() == StageStatus.SUCCEEDED && step.spec(s.name()).rollback() != null)
+                    .sorted(java.util.Comparator.comparing(StageState::finishedAt).reversed())
+                    .forEach(s -> {
+                        String name = PipelineDefinition.rollbackStepOf(s.name());
+                        StageState previous = step.state.stage(name);
+                        step.put(previous == null ? StageState.pending(name) : previous.again());
+                        rollbacks.add(s.name());
+                    });
+        }
+        if (rollbacks.isEmpty() && step.definition.finallyStages().isEmpty()) {
             finishRun(step, status, reason);
             return;
         }
         step.state = step.state.concluding(new RunState.Conclusion(status, reason));
-        step.event("RUN_FINALIZING", null, null, status + " (" + reason + "); running the finally stages");
+        if (!rollbacks.isEmpty()) {
+            step.event("RUN_ROLLING_BACK", null, null, "rolling back " + String.join(", ", rollbacks) + ", newest first");
+        }
+        if (!step.definition.finallyStages().isEmpty()) {
+            step.event("RUN_FINALIZING", null, null, status + " (" + reason + "); running the finally stages");
+        }
         advanceFinallyStages(step);
     }
 
@@ -484,8 +533,23 @@ public final class RunEngine {
             this.definition = definition;
         }
 
+        static boolean isRollbackStep(String name) {
+            return name.startsWith(PipelineDefinition.rollbackStepOf(""));
+        }
+
         List<StageState> mainStages() {
-            return state.stageList().stream().filter(s -> !definition.isFinally(s.name())).toList();
+            return state.stageList().stream().filter(s -> !definition.isFinally(s.name()) && !isRollbackStep(s.name())).toList();
+        }
+
+        List<StageState> rollbackSteps() {
+            return state.stageList().stream().filter(s -> isRollbackStep(s.name())).toList();
+        }
+
+        /** What runs after the outcome is known: rollback steps in the order they were queued, then finally stages. */
+        List<StageState> tailSteps() {
+            List<StageState> tail = new ArrayList<>(rollbackSteps());
+            tail.addAll(finallyStages());
+            return tail;
         }
 
         List<StageState> finallyStages() {

@@ -107,6 +107,12 @@ public record StageState(
                 startedAt, at, null, null, null, awaitingSince, approval, durationMillis, exitCode, why, outputTail, metrics);
     }
 
+    /** A rollback step runs again (before another retry, or for the run): a new attempt, nothing else kept. */
+    StageState again() {
+        return new StageState(name, StageStatus.PENDING, attempts, attempts, attemptId, null, null, null, null, null, null,
+                null, null, null, null, null, null, List.of(), Map.of());
+    }
+
     /** Back to PENDING for a resumed run; the attempt count goes on, the retry budget starts afresh. */
     StageState reopened() {
         if (!status.rerunsOnResume()) {

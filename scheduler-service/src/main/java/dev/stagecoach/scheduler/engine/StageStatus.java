@@ -36,7 +36,7 @@ public enum StageStatus {
             case AWAITING_APPROVAL -> EnumSet.of(DISPATCHED, FAILED, SKIPPED);
             case DISPATCHED -> EnumSet.of(RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, CANCELLED);
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, RETRY_WAIT, CANCELLED);
-            case RETRY_WAIT -> EnumSet.of(DISPATCHED, SKIPPED, CANCELLED);
+            case RETRY_WAIT -> EnumSet.of(DISPATCHED, FAILED, SKIPPED, CANCELLED);
             case SUCCEEDED, FAILED, SKIPPED, CANCELLED -> EnumSet.noneOf(StageStatus.class);
         };
     }
