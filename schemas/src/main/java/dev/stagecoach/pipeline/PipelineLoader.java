@@ -34,7 +34,7 @@ public final class PipelineLoader {
     private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
     private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
     private static final Set<String> STAGE_KEYS = orderedSet(
-            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix", "rollback", "on_failure");
+            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix", "rollback", "on_failure", "when");
     private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
     private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
     private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
@@ -98,11 +98,16 @@ public final class PipelineLoader {
         return new LinkedHashSet<>(List.of(keys));
     }
 
+    private record Condition(Node node, String path, String stage, String text) {
+    }
+
     /** One pass over one file. */
     private static final class Reading {
 
         private final YamlNodes nodes;
         private Node optionsAmongParameters;
+        /** Conditions are checked once every parameter and stage name is known. */
+        private final List<Condition> conditions = new ArrayList<>();
         /** Options a run may set, declared like parameters (type, default, min, max). */
         private final List<ParameterSpec> optionParameters = new ArrayList<>();
 
@@ -142,6 +147,7 @@ public final class PipelineLoader {
             if (!keys.containsKey("stages")) {
                 nodes.error(node, path, "missing required key \"stages\": a pipeline needs at least one stage");
             }
+            checkConditions(parameters, stages);
             Map<NotificationEvent, List<NotificationTarget>> notifications = keys.containsKey("notifications")
                     ? notifications(keys.get("notifications"), path + ".notifications") : Map.of();
             if (name == null || type == null || options == null) {
@@ -151,7 +157,7 @@ public final class PipelineLoader {
             List<StageSpec> resolved = stages.stream().map(st -> st.fanout() == null || st.fanout().count() > 0 ? st
                     : new StageSpec(st.name(), st.needs(), st.run(), st.uses(), st.env(), st.pool(), st.timeout(), st.critical(),
                             st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()), st.rollback(),
-                            st.onFailure())).toList();
+                            st.onFailure(), st.when())).toList();
             return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications);
         }
 
@@ -396,9 +402,13 @@ public final class PipelineLoader {
                 nodes.error(keys.get("on_failure"), stagePath + ".on_failure",
                         "rollback_and_retry runs the stage's rollback before each retry; give the stage a \"rollback\" command");
             }
+            String when = keys.containsKey("when") ? nodes.string(keys.get("when"), stagePath + ".when") : null;
+            if (when != null) {
+                conditions.add(new Condition(keys.get("when"), stagePath + ".when", name, when));
+            }
             return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
                     timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout,
-                    rollback, onFailure == null ? OnFailure.RETRY : onFailure);
+                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when);
         }
 
         /**
@@ -472,6 +482,39 @@ public final class PipelineLoader {
                 }
             }
             return stages(node, path, PipelineType.SEQUENTIAL, mainStages);
+        }
+
+        /** Each condition parses and reads only what exists: declared parameters, other stages, the run. */
+        private void checkConditions(List<ParameterSpec> parameters, List<StageSpec> stages) {
+            List<String> parameterNames = parameters.stream().map(ParameterSpec::name).toList();
+            List<String> stageNames = stages.stream().map(StageSpec::name).toList();
+            for (Condition condition : conditions) {
+                dev.stagecoach.pipeline.expr.Expression expression;
+                try {
+                    expression = dev.stagecoach.pipeline.expr.ExpressionParser.parse(condition.text());
+                } catch (dev.stagecoach.pipeline.expr.ExpressionParser.ParseException e) {
+                    nodes.error(condition.node(), condition.path(), "the condition does not parse at column " + e.column() + ": " + e.getMessage());
+                    continue;
+                }
+                for (var reference : expression.references()) {
+                    List<String> path = reference.path();
+                    String problem = switch (path.get(0)) {
+                        case "params" -> path.size() != 2 ? "write params.<name>"
+                                : parameterNames.contains(path.get(1)) ? null
+                                : "no parameter \"" + path.get(1) + "\"" + Suggestions.didYouMean(path.get(1), parameterNames);
+                        case "stages" -> path.size() != 3 || !path.get(2).equals("status") ? "write stages.<name>.status"
+                                : path.get(1).equals(condition.stage()) ? "a stage's condition cannot read its own status"
+                                : stageNames.contains(path.get(1)) ? null
+                                : "no stage \"" + path.get(1) + "\"" + Suggestions.didYouMean(path.get(1), stageNames);
+                        case "run" -> path.size() == 2 && (path.get(1).equals("id") || path.get(1).equals("pipeline")) ? null
+                                : "write run.id or run.pipeline";
+                        default -> "unknown name; a condition reads params.<name>, stages.<name>.status, run.id or run.pipeline";
+                    };
+                    if (problem != null) {
+                        nodes.error(condition.node(), condition.path(), "\"" + reference + "\" at column " + reference.column() + ": " + problem);
+                    }
+                }
+            }
         }
 
         private void checkNeeds(List<StageSpec> stages, Map<String, Node> needsNodes, Map<String, Integer> indexes, String path,

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param fanout when not null, the stage runs as shards; see {@link ShardExpansion}
  * @param rollback a shell command that undoes the stage, or null
  * @param onFailure what a failed attempt leads to
+ * @param when a condition (see {@link dev.stagecoach.pipeline.expr.Expression}); false skips the stage; null runs it
  */
 public record StageSpec(
         String name,
@@ -29,7 +30,8 @@ public record StageSpec(
         ManualApproval manualApproval,
         Fanout fanout,
         String rollback,
-        OnFailure onFailure) {
+        OnFailure onFailure,
+        String when) {
 
     public static final String DEFAULT_POOL = "default";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);

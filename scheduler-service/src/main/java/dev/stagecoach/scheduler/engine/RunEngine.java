@@ -346,6 +346,13 @@ public final class RunEngine {
         for (StageState stage : main) {
             boolean ready = stage.status() == StageStatus.PENDING
                     && needs.get(stage.name()).stream().allMatch(n -> satisfies(step, step.state.stage(n)));
+            String condition = step.spec(stage.name()).when();
+            if (ready && condition != null && !Conditions.holds(condition, step.state)) {
+                String why = "skipped: its condition is false: " + condition;
+                step.put(stage.ended(StageStatus.SKIPPED, step.now, why));
+                step.event("STAGE_SKIPPED", stage.name(), null, why);
+                continue;
+            }
             if (ready && step.spec(stage.name()).manualApproval() != null) {
                 awaitApproval(step, stage);
                 continue;
@@ -398,8 +405,14 @@ public final class RunEngine {
         }
     }
 
+    /**
+     * A need is met by a success, a failure of a non-critical stage, or a skip: a stage whose
+     * condition was false counts as done, and a dependant that wants its success says so in
+     * its own {@code when}.
+     */
     private static boolean satisfies(Step step, StageState need) {
-        return need.status() == StageStatus.SUCCEEDED
+        // While the main stages run, a stage is only ever SKIPPED by its condition.
+        return need.status() == StageStatus.SUCCEEDED || need.status() == StageStatus.SKIPPED
                 || need.status() == StageStatus.FAILED && !step.spec(need.name()).critical();
     }
 
