@@ -38,7 +38,7 @@ public record PipelineDefinition(
         if (stageName.startsWith("rollback@")) {
             return stage(stageName.substring("rollback@".length())).filter(s -> s.rollback() != null)
                     .map(s -> new StageSpec(stageName, List.of(), s.rollback(), null, s.env(), s.pool(), s.timeout(), true,
-                            RetryPolicy.NONE, null, null, null, OnFailure.RETRY, null));
+                            RetryPolicy.NONE, null, null, null, OnFailure.RETRY, null, List.of()));
         }
         return java.util.stream.Stream.concat(stages.stream(), finallyStages.stream())
                 .filter(s -> s.name().equals(stageName)).findFirst();

@@ -34,7 +34,8 @@ public final class PipelineLoader {
     private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
     private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
     private static final Set<String> STAGE_KEYS = orderedSet(
-            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix", "rollback", "on_failure", "when");
+            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix", "rollback", "on_failure", "when", "gates");
+    private static final Set<String> GATE_KEYS = orderedSet("metric", "min", "max", "severity");
     private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
     private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
     private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
@@ -157,7 +158,7 @@ public final class PipelineLoader {
             List<StageSpec> resolved = stages.stream().map(st -> st.fanout() == null || st.fanout().count() > 0 ? st
                     : new StageSpec(st.name(), st.needs(), st.run(), st.uses(), st.env(), st.pool(), st.timeout(), st.critical(),
                             st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()), st.rollback(),
-                            st.onFailure(), st.when())).toList();
+                            st.onFailure(), st.when(), st.gates())).toList();
             return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications);
         }
 
@@ -406,9 +407,10 @@ public final class PipelineLoader {
             if (when != null) {
                 conditions.add(new Condition(keys.get("when"), stagePath + ".when", name, when));
             }
+            List<Gate> gates = keys.containsKey("gates") ? gates(keys.get("gates"), stagePath + ".gates") : List.of();
             return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
                     timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout,
-                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when);
+                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when, gates);
         }
 
         /**
@@ -452,6 +454,43 @@ public final class PipelineLoader {
             }
             Integer shards = nodes.integer(parallel, stagePath + ".parallel", 1, Fanout.MAX_SHARDS);
             return shards == null || shards == 1 ? null : new Fanout(shards, Map.of());
+        }
+
+        private List<Gate> gates(Node node, String path) {
+            List<Gate> gates = new ArrayList<>();
+            List<Node> items = nodes.sequence(node, path);
+            for (int i = 0; i < items.size(); i++) {
+                String gatePath = path + "[" + i + "]";
+                Map<String, Node> keys = nodes.mapping(items.get(i), gatePath, GATE_KEYS);
+                String metric = keys.containsKey("metric") ? nodes.string(keys.get("metric"), gatePath + ".metric") : null;
+                if (!keys.containsKey("metric")) {
+                    nodes.error(items.get(i), gatePath, "missing required key \"metric\": the name the stage reports with ::metric <name>=<value>");
+                }
+                Double min = keys.containsKey("min") ? number(keys.get("min"), gatePath + ".min") : null;
+                Double max = keys.containsKey("max") ? number(keys.get("max"), gatePath + ".max") : null;
+                if (metric != null && min == null && max == null && !keys.containsKey("min") && !keys.containsKey("max")) {
+                    nodes.error(items.get(i), gatePath, "a gate needs \"min\", \"max\" or both");
+                }
+                if (min != null && max != null && min > max) {
+                    nodes.error(keys.get("max"), gatePath + ".max", "max " + max + " is below min " + min);
+                }
+                Gate.Severity severity = keys.containsKey("severity")
+                        ? nodes.enumValue(keys.get("severity"), gatePath + ".severity", Gate.Severity.class) : Gate.Severity.FAIL;
+                if (metric != null && severity != null) {
+                    gates.add(new Gate(metric, min, max, severity));
+                }
+            }
+            return gates;
+        }
+
+        private Double number(Node node, String path) {
+            String text = nodes.string(node, path);
+            try {
+                return text == null ? null : Double.valueOf(text.trim());
+            } catch (NumberFormatException e) {
+                nodes.error(node, path, "expected a number, found \"" + text + "\"");
+                return null;
+            }
         }
 
         /** {@code manual_approval: true}, or a mapping with approvers and a timeout. */

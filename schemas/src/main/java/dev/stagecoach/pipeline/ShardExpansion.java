@@ -56,7 +56,7 @@ public final class ShardExpansion {
                             env.put("MATRIX_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), value));
                 }
                 expanded.add(new StageSpec(names.get(i), needs, stage.run(), stage.uses(), env, stage.pool(), stage.timeout(),
-                        stage.critical(), stage.retry(), stage.manualApproval(), null, stage.rollback(), stage.onFailure(), stage.when()));
+                        stage.critical(), stage.retry(), stage.manualApproval(), null, stage.rollback(), stage.onFailure(), stage.when(), stage.gates()));
             }
         }
         return new PipelineDefinition(definition.name(), definition.version(), definition.description(), PipelineType.HYBRID,

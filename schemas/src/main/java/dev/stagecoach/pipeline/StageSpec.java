@@ -15,6 +15,7 @@ import java.util.Map;
  * @param fanout when not null, the stage runs as shards; see {@link ShardExpansion}
  * @param rollback a shell command that undoes the stage, or null
  * @param onFailure what a failed attempt leads to
+ * @param gates checks on the metrics the stage reports
  * @param when a condition (see {@link dev.stagecoach.pipeline.expr.Expression}); false skips the stage; null runs it
  */
 public record StageSpec(
@@ -31,7 +32,8 @@ public record StageSpec(
         Fanout fanout,
         String rollback,
         OnFailure onFailure,
-        String when) {
+        String when,
+        List<Gate> gates) {
 
     public static final String DEFAULT_POOL = "default";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
@@ -39,6 +41,7 @@ public record StageSpec(
     public StageSpec {
         needs = List.copyOf(needs);
         env = Map.copyOf(env);
+        gates = gates == null ? List.of() : List.copyOf(gates);
     }
 
     /** The kind a worker dispatches on: {@code shell} for a {@code run} script, {@code noop} when there is nothing to run. */

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One attempt while it runs on this worker: its output (masked, batched to the logs topic,
@@ -22,6 +24,8 @@ public final class RunningAttempt {
     private final Clock clock;
     private final int tailLines;
     private final Deque<String> tail = new ArrayDeque<>();
+    private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private final Map<String, String> outputs = new LinkedHashMap<>();
     private final List<String> pending = new ArrayList<>();
     private long linesSent;
     private volatile boolean cancelled;
@@ -39,6 +43,7 @@ public final class RunningAttempt {
     }
 
     public synchronized void line(String raw) {
+        WorkflowCommand.parse(raw).ifPresent(this::record);
         String masked = Secrets.mask(raw, command.getSecretValues());
         tail.addLast(masked);
         if (tail.size() > tailLines) {
@@ -52,6 +57,26 @@ public final class RunningAttempt {
 
     public synchronized List<String> tail() {
         return List.copyOf(tail);
+    }
+
+    public synchronized Map<String, Double> metrics() {
+        return Map.copyOf(metrics);
+    }
+
+    public synchronized Map<String, String> outputs() {
+        return Map.copyOf(outputs);
+    }
+
+    private void record(WorkflowCommand command) {
+        if (command.kind() == WorkflowCommand.Kind.METRIC) {
+            try {
+                metrics.put(command.name(), Double.parseDouble(command.value().trim()));
+            } catch (NumberFormatException e) {
+                pending.add("[stagecoach] ignored metric " + command.name() + ": \"" + command.value() + "\" is not a number");
+            }
+        } else {
+            outputs.put(command.name(), Secrets.mask(command.value(), this.command.getSecretValues()));
+        }
     }
 
     /** Sends the lines not sent yet; called per batch, on every heartbeat and at the end. */

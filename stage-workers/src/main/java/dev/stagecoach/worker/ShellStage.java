@@ -65,9 +65,8 @@ public final class ShellStage implements StageKind {
                     "timed out after " + command.getTimeoutMillis() + " ms; the process tree was killed", tail, Map.of(), Map.of());
         }
         int exitCode = process.exitValue();
-        return exitCode == 0
-                ? AttemptOutcome.succeeded(tail)
-                : new AttemptOutcome(Outcome.FAILED, exitCode, "exited with code " + exitCode, tail, Map.of(), Map.of());
+        return new AttemptOutcome(exitCode == 0 ? Outcome.SUCCEEDED : Outcome.FAILED, exitCode,
+                exitCode == 0 ? null : "exited with code " + exitCode, tail, attempt.metrics(), attempt.outputs());
     }
 
     private static void readLines(Process process, RunningAttempt attempt) {

@@ -109,6 +109,15 @@ class StageRunnerTest {
     }
 
     @Test
+    void metricsAndOutputsPrintedByTheScriptTravelInTheResult() {
+        runner().execute(command("echo '::metric coverage=87.5'\necho '::metric flaky=abc'\necho \"::output token=$T\"",
+                Map.of("T", "s3"), 10_000, List.of("s3")), () -> { });
+        assertThat(sink.finished().getMetrics()).containsExactly(Map.entry("coverage", 87.5));
+        assertThat(sink.finished().getOutputs()).containsExactly(Map.entry("token", "***"));
+        assertThat(sink.loggedLines()).contains("[stagecoach] ignored metric flaky: \"abc\" is not a number");
+    }
+
+    @Test
     void heartbeatsAreSentWhileTheStageWorks() {
         runner().execute(command("sleep 0.5", Map.of(), 10_000, List.of()), () -> { });
         assertThat(sink.types()).contains(ResultType.HEARTBEAT);

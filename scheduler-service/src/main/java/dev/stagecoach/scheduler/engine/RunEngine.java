@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.engine;
 
 import dev.stagecoach.pipeline.Durations;
+import dev.stagecoach.pipeline.Gate;
 import dev.stagecoach.pipeline.InvalidParametersException;
 import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.NotificationEvent;
@@ -164,10 +165,18 @@ public final class RunEngine {
             return "attempt " + finished.attemptId() + " already ended as " + stage.status() + "; a repeated result changes nothing";
         }
         step.cancelAttemptTimers(stage);
-        if (finished.outcome() == Outcome.SUCCEEDED) {
+        List<Gate.Result> failedGates = Gate.checkAll(step.spec(stage.name()).gates(), finished.metrics()).stream()
+                .filter(r -> !r.passed() && r.gate().severity() == Gate.Severity.FAIL).toList();
+        if (finished.outcome() == Outcome.SUCCEEDED && failedGates.isEmpty()) {
             step.put(stage.finished(StageStatus.SUCCEEDED, step.now, finished.durationMillis(), finished.exitCode(),
                     null, finished.outputTail(), finished.metrics()));
             step.event("STAGE_SUCCEEDED", stage.name(), stage.attempts(), "in " + millis(finished.durationMillis()));
+            return null;
+        }
+        if (finished.outcome() == Outcome.SUCCEEDED) {
+            String why = "quality gate failed: " + String.join("; ", failedGates.stream().map(Gate.Result::message).toList());
+            attemptFailed(step, stage.withMetrics(finished.metrics()), why, finished.exitCode(), finished.durationMillis(),
+                    finished.outputTail());
             return null;
         }
         String why = switch (finished.outcome()) {
@@ -368,10 +377,19 @@ public final class RunEngine {
             }
         }
         if (step.mainStages().stream().allMatch(s -> s.status().isTerminal())) {
-            List<String> warnings = step.mainStages().stream()
+            List<String> warnings = new ArrayList<>();
+            List<String> failed = step.mainStages().stream()
                     .filter(s -> s.status() == StageStatus.FAILED).map(StageState::name).toList();
+            if (!failed.isEmpty()) {
+                warnings.add("non-critical stages failed: " + String.join(", ", failed));
+            }
+            for (StageState stage : step.mainStages()) {
+                Gate.checkAll(step.spec(stage.name()).gates(), stage.metrics()).stream()
+                        .filter(r -> !r.passed() && r.gate().severity() == Gate.Severity.WARN && stage.status() == StageStatus.SUCCEEDED)
+                        .forEach(r -> warnings.add(stage.name() + ": " + r.message()));
+            }
             conclude(step, RunStatus.SUCCEEDED, warnings.isEmpty() ? "all stages succeeded"
-                    : "succeeded with warnings: non-critical stages failed: " + String.join(", ", warnings), false);
+                    : "succeeded with warnings: " + String.join("; ", warnings), false);
         }
     }
 

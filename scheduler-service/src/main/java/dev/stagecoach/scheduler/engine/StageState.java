@@ -98,6 +98,7 @@ public record StageState(
     }
 
     StageState waitingForRetry(Instant at, Instant nextTry, Long duration, Integer exit, String why, List<String> tail) {
+        // metrics stay: a gate that failed the attempt reads them in the report
         return new StageState(name, to(StageStatus.RETRY_WAIT).status, attempts, attemptsBeforeResume, attemptId, worker,
                 dispatchedAt, startedAt, at, null, null, nextTry, awaitingSince, approval, duration, exit, why, tail, metrics);
     }
@@ -105,6 +106,13 @@ public record StageState(
     StageState ended(StageStatus outcome, Instant at, String why) {
         return new StageState(name, to(outcome).status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt,
                 startedAt, at, null, null, null, awaitingSince, approval, durationMillis, exitCode, why, outputTail, metrics);
+    }
+
+    /** The metrics of the attempt that just ended, kept even when a gate fails it. */
+    StageState withMetrics(Map<String, Double> reported) {
+        return new StageState(name, status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
+                finishedAt, deadline, heartbeatDeadline, retryAt, awaitingSince, approval, durationMillis, exitCode, error,
+                outputTail, reported);
     }
 
     /** A rollback step runs again (before another retry, or for the run): a new attempt, nothing else kept. */

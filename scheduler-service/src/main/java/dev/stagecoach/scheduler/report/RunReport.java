@@ -1,5 +1,6 @@
 package dev.stagecoach.scheduler.report;
 
+import dev.stagecoach.pipeline.Gate;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.scheduler.engine.RunState;
@@ -28,6 +29,7 @@ public final class RunReport {
         failures(md, run);
         approvals(md, run);
         metrics(md, run);
+        gates(md, run, definition);
         recommendations(md, run, definition);
         return md.toString();
     }
@@ -117,6 +119,27 @@ public final class RunReport {
             }
         }
         md.append('\n');
+    }
+
+    private static void gates(StringBuilder md, RunState run, PipelineDefinition definition) {
+        if (definition == null) {
+            return;
+        }
+        StringBuilder rows = new StringBuilder();
+        for (StageState stage : run.stageList()) {
+            var spec = definition.stage(stage.name());
+            if (spec.isEmpty() || spec.get().gates().isEmpty() || stage.attempts() == 0) {
+                continue;
+            }
+            for (Gate.Result result : Gate.checkAll(spec.get().gates(), stage.metrics())) {
+                rows.append("| ").append(stage.name()).append(" | ").append(result.passed() ? "✅ passed" : result.gate().severity() == Gate.Severity.FAIL ? "❌ failed" : "⚠️ warning")
+                        .append(" | ").append(result.gate().severity().name().toLowerCase(java.util.Locale.ROOT))
+                        .append(" | ").append(cell(result.message())).append(" |\n");
+            }
+        }
+        if (rows.length() > 0) {
+            md.append("## Quality gates\n\n| Stage | Result | Severity | Check |\n|---|---|---|---|\n").append(rows).append('\n');
+        }
     }
 
     private static void metrics(StringBuilder md, RunState run) {
