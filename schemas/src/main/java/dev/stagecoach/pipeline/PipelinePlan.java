@@ -17,7 +17,7 @@ public final class PipelinePlan {
     /** @param retryDelays the waits before the second, third, ... attempt */
     public record StagePlan(String name, String kind, String pool, Duration timeout, boolean critical,
                             int maxAttempts, List<Duration> retryDelays, ManualApproval approval, List<String> needs,
-                            int shards) {
+                            int shards, String when, List<Gate> gates, OnFailure onFailure) {
     }
 
     private final PipelineDefinition definition;
@@ -70,7 +70,8 @@ public final class PipelinePlan {
             delays.add(policy.delayAfter(failed));
         }
         return new StagePlan(stage.name(), stage.kind(), stage.pool(), stage.timeout(), stage.critical(),
-                policy.maxAttempts(), delays, stage.manualApproval(), needs, stage.fanout() == null ? 1 : stage.fanout().count());
+                policy.maxAttempts(), delays, stage.manualApproval(), needs, stage.fanout() == null ? 1 : stage.fanout().count(),
+                stage.when(), stage.gates(), stage.onFailure());
     }
 
     /** The plan as text for a terminal. */
@@ -118,6 +119,16 @@ public final class PipelinePlan {
         }
         if (!stage.needs().isEmpty()) {
             out.append(", after ").append(String.join(", ", stage.needs()));
+        }
+        if (stage.onFailure() != OnFailure.RETRY) {
+            out.append(", on failure ").append(stage.onFailure().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (stage.when() != null) {
+            out.append("\n      only when ").append(stage.when());
+        }
+        for (Gate gate : stage.gates()) {
+            out.append("\n      gate ").append(gate.metric()).append(gate.min() == null ? "" : " >= " + gate.min())
+                    .append(gate.max() == null ? "" : " <= " + gate.max()).append(" (").append(gate.severity().name().toLowerCase(java.util.Locale.ROOT)).append(')');
         }
         out.append('\n');
     }
