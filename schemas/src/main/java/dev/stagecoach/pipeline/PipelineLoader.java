@@ -26,18 +26,16 @@ import org.yaml.snakeyaml.reader.ReaderException;
  */
 public final class PipelineLoader {
 
-    private static final Set<String> ROOT_KEYS = Set.of("pipeline");
-    private static final Set<String> PIPELINE_KEYS = orderedSet(
-            "name", "version", "description", "type", "parameters", "options", "stages", "finally", "notifications");
-    private static final Set<String> PARAMETER_KEYS = orderedSet(
-            "type", "required", "default", "enum", "min", "max", "pattern", "description", "secret");
-    private static final Set<String> OPTION_KEYS = orderedSet("parallel_workers", "timeout", "retry_policy");
-    private static final Set<String> RETRY_KEYS = orderedSet("max_attempts", "backoff", "initial_delay", "max_delay");
-    private static final Set<String> STAGE_KEYS = orderedSet(
-            "name", "needs", "run", "uses", "env", "pool", "timeout", "critical", "retry", "manual_approval", "parallel", "matrix", "rollback", "on_failure", "when", "gates");
-    private static final Set<String> GATE_KEYS = orderedSet("metric", "min", "max", "severity");
-    private static final Set<String> APPROVAL_KEYS = orderedSet("approvers", "timeout");
-    private static final Set<String> CHANNEL_KEYS = orderedSet("webhook", "email", "slack", "pagerduty");
+    // Allowed keys come from the one description of the language, which the JSON Schema comes from too.
+    private static final Set<String> ROOT_KEYS = LanguageSchema.ROOT.keys();
+    private static final Set<String> PIPELINE_KEYS = LanguageSchema.PIPELINE.keys();
+    private static final Set<String> PARAMETER_KEYS = LanguageSchema.PARAMETER.keys();
+    private static final Set<String> OPTION_KEYS = LanguageSchema.OPTIONS.keys();
+    private static final Set<String> RETRY_KEYS = LanguageSchema.RETRY.keys();
+    private static final Set<String> STAGE_KEYS = LanguageSchema.STAGE.keys();
+    private static final Set<String> GATE_KEYS = LanguageSchema.GATE.keys();
+    private static final Set<String> APPROVAL_KEYS = LanguageSchema.APPROVAL.keys();
+    private static final Set<String> CHANNEL_KEYS = LanguageSchema.TARGET.keys();
     private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
             "email", "team@example.com", "slack", "\"#deployments\"", "pagerduty", "critical");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -93,10 +91,6 @@ public final class PipelineLoader {
         List<Diagnostic> inFileOrder = nodes.diagnostics().stream()
                 .sorted(java.util.Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column)).toList();
         return new LoadResult(failed ? Optional.empty() : Optional.ofNullable(definition), inFileOrder);
-    }
-
-    private static Set<String> orderedSet(String... keys) {
-        return new LinkedHashSet<>(List.of(keys));
     }
 
     private record Condition(Node node, String path, String stage, String text) {
