@@ -75,6 +75,10 @@ public record PipelineDefinition(
                 .map(p -> runParameters.get(p.name())).map(v -> Integer.parseInt(v.trim())).orElse(options.parallelWorkers());
         java.time.Duration timeout = parameter("timeout").filter(p -> p.type() == ParameterType.DURATION)
                 .map(p -> runParameters.get(p.name())).map(Durations::parse).orElse(options.timeout());
+        // A parameter declared outside the options block has no bounds of its own: the hard ones hold anyway.
+        workers = Math.max(1, Math.min(Options.MAX_PARALLEL_WORKERS, workers));
+        timeout = timeout.compareTo(Options.MAX_TIMEOUT) > 0 ? Options.MAX_TIMEOUT
+                : timeout.isZero() || timeout.isNegative() ? options.timeout() : timeout;
         return new Options(workers, timeout, options.retryPolicy());
     }
 

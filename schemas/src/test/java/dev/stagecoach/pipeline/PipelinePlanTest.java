@@ -62,6 +62,22 @@ class PipelinePlanTest {
     }
 
     @Test
+    void anOrdinaryParameterNamedLikeAnOptionIsHeldToTheHardBounds() {
+        PipelineDefinition definition = PipelineLoader.load("""
+                pipeline:
+                  name: loose
+                  parameters:
+                    parallel_workers: {type: integer}
+                    timeout: {type: duration}
+                  stages: [{name: a, run: x}]
+                """, "l.yaml").orThrow();
+        Options options = definition.optionsFor(Map.of("parallel_workers", "0", "timeout", "5h"));
+        assertThat(options.parallelWorkers()).isEqualTo(1);
+        assertThat(options.timeout()).isEqualTo(Options.MAX_TIMEOUT);
+        assertThat(definition.optionsFor(Map.of("parallel_workers", "99")).parallelWorkers()).isEqualTo(Options.MAX_PARALLEL_WORKERS);
+    }
+
+    @Test
     void sequentialPipelineHasOneStagePerWave() {
         PipelinePlan plan = PipelinePlan.of(PipelineLoader.load("""
                 pipeline:
