@@ -402,6 +402,13 @@ public final class RunEngine {
             if (stage.status().isInFlight() || stage.status() == StageStatus.RETRY_WAIT && stage.retryAt().isAfter(step.now)) {
                 return;
             }
+            String condition = stage.status() == StageStatus.PENDING ? step.spec(stage.name()).when() : null;
+            if (condition != null && !Conditions.holds(condition, step.state)) {
+                String why = "skipped: its condition is false: " + condition;
+                step.put(stage.ended(StageStatus.SKIPPED, step.now, why));
+                step.event("STAGE_SKIPPED", stage.name(), null, why);
+                continue;
+            }
             if (stage.status() == StageStatus.PENDING || stage.status() == StageStatus.RETRY_WAIT) {
                 dispatch(step, stage);
                 return;

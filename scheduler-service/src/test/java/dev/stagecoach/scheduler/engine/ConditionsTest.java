@@ -48,4 +48,21 @@ class ConditionsTest {
         run.started("deploy-prod").succeeded("deploy-prod").started("lint").failed("lint", 1);
         assertThat(run.dispatchedStages()).endsWith("announce");
     }
+
+    @Test
+    void finallyStageRunsOnlyWhenItsConditionHolds() {
+        EngineDriver run = new EngineDriver("""
+                pipeline:
+                  name: cleanup
+                  parameters:
+                    keep: {type: boolean, default: "false"}
+                  stages:
+                    - {name: build, run: make}
+                  finally:
+                    - {name: clean, run: rm -rf out, when: "params.keep != 'true'"}
+                    - {name: archive, run: tar out, when: "stages.build.status == 'FAILED'"}
+                """).start(Map.of()).started("build").succeeded("build").started("clean").succeeded("clean");
+        assertThat(run.status("archive")).isEqualTo(StageStatus.SKIPPED);
+        assertThat(run.state.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
 }
