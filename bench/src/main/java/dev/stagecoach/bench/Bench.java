@@ -294,9 +294,9 @@ public final class Bench implements Callable<Integer> {
                 "kafka-streams.consumer.fetch.max.wait.ms", "kafka-streams.producer.linger.ms", "stagecoach.timer-resolution")) {
             results.settings.put("scheduler " + key, scheduler.getProperty(key, "(default)"));
         }
-        for (String key : List.of("mp.messaging.incoming.stage-commands.fetch.max.wait.ms",
+        for (String key : List.of("stagecoach.command-consumer.fetch.max.wait.ms",
                 "mp.messaging.outgoing.stage-results.acks", "mp.messaging.outgoing.stage-results.linger.ms",
-                "smallrye.messaging.worker.stage-runner.max-concurrency")) {
+                "stagecoach.worker.max-concurrency")) {
             results.settings.put("worker " + key, worker.getProperty(key, "(default)"));
         }
         results.settings.put("scheduler JVM options", jvmOptions(stack.process(LocalStack.SCHEDULER)));

@@ -1,14 +1,13 @@
 package dev.stagecoach.worker;
 
-import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.events.Topics;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -16,27 +15,45 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * The worker's edge: stage commands in, results and logs out. A command is acknowledged as
- * soon as its start is reported: from then on the engine's heartbeat deadline, not Kafka
- * redelivery, decides whether a lost attempt runs again, so a long stage never holds back
- * the partition's offsets.
+ * The worker's edge: stage commands in through a {@link CommandFeed} and a {@link CancelWatcher},
+ * results and logs out. Ready once the feed has joined the pool's consumer group and the watcher
+ * reads every partition.
  */
 @ApplicationScoped
-public class CommandConsumer implements ResultSink {
+@Readiness
+public class CommandConsumer implements ResultSink, HealthCheck {
+
+    /** Every property under this prefix is handed to the command consumer, e.g. {@code stagecoach.command-consumer.fetch.max.wait.ms}. */
+    static final String CONSUMER_PREFIX = "stagecoach.command-consumer.";
 
     @Inject
     WorkerConfig config;
+
+    @Inject
+    Config allConfig;
+
+    @Inject
+    UnreadableCommands unreadable;
 
     @Inject
     @Channel("stage-results")
@@ -47,35 +64,47 @@ public class CommandConsumer implements ResultSink {
     MutinyEmitter<LogBatch> logs;
 
     private ScheduledExecutorService heartbeats;
-    private StageRunner runner;
+    private ExecutorService slotThreads;
+    private CommandFeed feed;
+    private CancelWatcher watcher;
 
-    @PostConstruct
-    void start() {
-        heartbeats = Executors.newScheduledThreadPool(1, r -> {
-            Thread thread = new Thread(r, "heartbeats");
-            thread.setDaemon(true);
-            return thread;
-        });
-        runner = new StageRunner(List.of(new ShellStage(config.workDir()), new NoopStage()), this,
+    void start(@Observes StartupEvent event) {
+        heartbeats = Executors.newSingleThreadScheduledExecutor(named("heartbeats"));
+        slotThreads = Executors.newFixedThreadPool(config.maxConcurrency(), named("stage-runner"));
+        StageRunner runner = new StageRunner(List.of(new ShellStage(config.workDir()), new NoopStage()), this,
                 Clock.systemUTC(), config.id().orElseGet(CommandConsumer::defaultId), heartbeats, config.outputTailLines());
+        String topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
+        feed = new CommandFeed(new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
+                topic, config.maxConcurrency(), slotThreads, new CommandFeed.Handler() {
+                    @Override
+                    public void execute(StageCommand command) {
+                        runner.execute(command);
+                    }
+
+                    @Override
+                    public void unreadable(ConsumerRecord<String, byte[]> record, Exception why) {
+                        unreadable.deadLetter(record, why);
+                    }
+                });
+        Map<String, Object> watcherProperties = consumerProperties();
+        watcherProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        watcher = new CancelWatcher(new KafkaConsumer<>(watcherProperties, new StringDeserializer(), new ByteArrayDeserializer()),
+                topic, runner::cancel);
+        named("command-feed").newThread(feed).start();
+        named("cancel-watcher").newThread(watcher).start();
     }
 
     void stop(@Observes ShutdownEvent event) {
+        feed.stop();
+        watcher.stop();
+        slotThreads.shutdownNow();
         heartbeats.shutdownNow();
     }
 
-    @Incoming("stage-commands")
-    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
-    @Blocking(value = "stage-runner", ordered = false)
-    public CompletionStage<Void> consume(Message<StageCommand> message) {
-        StageCommand command = message.getPayload();
-        if (command.getAction() == CommandAction.CANCEL) {
-            runner.cancel(command);
-            return message.ack();
-        }
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        runner.execute(command, () -> message.ack().whenComplete((ok, error) -> acked.complete(null)));
-        return acked;
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("command feed").status(feed != null && feed.joined() && watcher.watching())
+                .withData("pool", config.pool()).build();
     }
 
     @Override
@@ -86,6 +115,30 @@ public class CommandConsumer implements ResultSink {
     @Override
     public void logs(LogBatch batch) {
         logs.sendMessageAndForget(KafkaRecord.of(batch.getRunId(), batch));
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> properties = new HashMap<>();
+        for (String name : allConfig.getPropertyNames()) {
+            if (name.startsWith(CONSUMER_PREFIX)) {
+                properties.put(name.substring(CONSUMER_PREFIX.length()), allConfig.getValue(name, String.class));
+            }
+        }
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, allConfig.getValue("kafka.bootstrap.servers", String.class));
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "stagecoach-workers-" + config.pool());
+        // Offsets are the claims: committed by the feed, one batch at a time, before the commands run.
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxConcurrency());
+        return properties;
+    }
+
+    private static ThreadFactory named(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static String defaultId() {

@@ -52,25 +52,21 @@ public final class StageRunner {
         this.tailLines = tailLines;
     }
 
-    /**
-     * Runs the attempt to its end.
-     *
-     * @param afterStart called once the start is reported (or at once for a duplicate delivery)
-     */
-    public void execute(StageCommand command, Runnable afterStart) {
+    /** Runs the attempt to its end; an attempt that already ran or runs here is not run again. */
+    public void execute(StageCommand command) {
         String attemptId = command.getAttemptId();
         RunningAttempt attempt = new RunningAttempt(command, sink, clock, tailLines);
-        if (finished.contains(attemptId) || running.putIfAbsent(attemptId, attempt) != null) {
-            LOG.debugf("attempt=%s delivered again; it already ran here", attemptId);
-            afterStart.run();
-            return;
+        synchronized (running) {
+            if (finished.contains(attemptId) || running.putIfAbsent(attemptId, attempt) != null) {
+                LOG.debugf("attempt=%s delivered again or cancelled; not run", attemptId);
+                return;
+            }
         }
         long startedAt = clock.millis();
         AttemptOutcome outcome;
         ScheduledFuture<?> beat = null;
         try {
             sink.result(result(command, ResultType.STARTED).build());
-            afterStart.run();
             beat = heartbeats.scheduleAtFixedRate(() -> heartbeat(attempt),
                     command.getHeartbeatMillis(), command.getHeartbeatMillis(), TimeUnit.MILLISECONDS);
             outcome = run(command, attempt);
@@ -96,13 +92,21 @@ public final class StageRunner {
                 command.getAttempt(), outcome.outcome(), outcome.exitCode(), duration);
     }
 
-    /** Stops the attempt if it runs here; other workers ignore the cancel. */
+    /**
+     * Stops the attempt if it runs here. Every worker of the pool hears every cancel, so one that
+     * does not run the attempt remembers it, and does not start it should the command reach it later.
+     */
     public void cancel(StageCommand command) {
-        RunningAttempt attempt = running.get(command.getAttemptId());
-        if (attempt != null) {
-            LOG.infof("run=%s stage=%s attempt=%d cancel requested", command.getRunId(), command.getStage(), command.getAttempt());
-            attempt.cancel();
+        RunningAttempt attempt;
+        synchronized (running) {
+            attempt = running.get(command.getAttemptId());
+            if (attempt == null) {
+                finished.add(command.getAttemptId());
+                return;
+            }
         }
+        LOG.infof("run=%s stage=%s attempt=%d cancel requested", command.getRunId(), command.getStage(), command.getAttempt());
+        attempt.cancel();
     }
 
     public int runningCount() {

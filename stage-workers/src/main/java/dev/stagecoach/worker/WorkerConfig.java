@@ -19,6 +19,10 @@ public interface WorkerConfig {
     /** How this instance names itself in results; defaults to host and process id. */
     Optional<String> id();
 
+    /** Stages this instance runs at once; start more instances for more. */
+    @WithDefault("4")
+    int maxConcurrency();
+
     /** How many last lines of output a result carries. */
     @WithDefault("20")
     int outputTailLines();

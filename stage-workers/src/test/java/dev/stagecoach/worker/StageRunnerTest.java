@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,10 +47,8 @@ class StageRunnerTest {
 
     @Test
     void successfulScriptReportsStartThenOneFinishWithTheLastLines() {
-        AtomicInteger acked = new AtomicInteger();
-        runner().execute(command("for i in 1 2 3 4 5; do echo line $i; done", Map.of(), 10_000, List.of()), acked::incrementAndGet);
+        runner().execute(command("for i in 1 2 3 4 5; do echo line $i; done", Map.of(), 10_000, List.of()));
 
-        assertThat(acked).hasValue(1);
         assertThat(sink.types()).first().isEqualTo(ResultType.STARTED);
         assertThat(sink.types()).filteredOn(t -> t == ResultType.FINISHED).hasSize(1);
         assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -62,7 +59,7 @@ class StageRunnerTest {
 
     @Test
     void failingCommandInsideTheScriptFailsTheStage() {
-        runner().execute(command("false\necho not reached", Map.of(), 10_000, List.of()), () -> { });
+        runner().execute(command("false\necho not reached", Map.of(), 10_000, List.of()));
         assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.FAILED);
         assertThat(sink.finished().getExitCode()).isEqualTo(1);
         assertThat(sink.finished().getError()).isEqualTo("exited with code 1");
@@ -73,14 +70,14 @@ class StageRunnerTest {
     void parametersArriveAsEnvironmentAndAreNeverEvaluated() {
         Path marker = work.resolve("pwned");
         String hostile = "$(touch " + marker + ")`touch " + marker + "`;touch " + marker;
-        runner().execute(command("echo \"$PARAM_X\"", Map.of("PARAM_X", hostile), 10_000, List.of()), () -> { });
+        runner().execute(command("echo \"$PARAM_X\"", Map.of("PARAM_X", hostile), 10_000, List.of()));
         assertThat(sink.finished().getOutputTail()).containsExactly(hostile);
         assertThat(marker).doesNotExist();
     }
 
     @Test
     void secretsAreMaskedInLogsAndResults() {
-        runner().execute(command("echo \"token is $TOKEN\"", Map.of("TOKEN", "hunter2"), 10_000, List.of("hunter2")), () -> { });
+        runner().execute(command("echo \"token is $TOKEN\"", Map.of("TOKEN", "hunter2"), 10_000, List.of("hunter2")));
         assertThat(sink.loggedLines()).containsExactly("token is ***");
         assertThat(sink.finished().getOutputTail()).containsExactly("token is ***");
     }
@@ -88,7 +85,7 @@ class StageRunnerTest {
     @Test
     void timeoutKillsTheWholeProcessTree() throws Exception {
         Path pidFile = work.resolve("child.pid");
-        runner().execute(command("sleep 300 &\necho $! > " + pidFile + "\nwait", Map.of(), 1_000, List.of()), () -> { });
+        runner().execute(command("sleep 300 &\necho $! > " + pidFile + "\nwait", Map.of(), 1_000, List.of()));
 
         assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.TIMED_OUT);
         long child = Long.parseLong(Files.readString(pidFile).trim());
@@ -99,7 +96,7 @@ class StageRunnerTest {
     void cancelStopsARunningAttempt() {
         StageRunner runner = runner();
         StageCommand command = command("echo waiting\nsleep 300", Map.of(), 600_000, List.of());
-        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> runner.execute(command, () -> { }));
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> runner.execute(command));
         await().atMost(Duration.ofSeconds(10)).until(() -> runner.runningCount() == 1 && sink.types().contains(ResultType.STARTED));
 
         runner.cancel(StageCommand.newBuilder(command).setAction(CommandAction.CANCEL).build());
@@ -111,7 +108,7 @@ class StageRunnerTest {
     @Test
     void metricsAndOutputsPrintedByTheScriptTravelInTheResult() {
         runner().execute(command("echo '::metric coverage=87.5'\necho '::metric flaky=abc'\necho \"::output token=$T\"",
-                Map.of("T", "s3"), 10_000, List.of("s3")), () -> { });
+                Map.of("T", "s3"), 10_000, List.of("s3")));
         assertThat(sink.finished().getMetrics()).containsExactly(Map.entry("coverage", 87.5));
         assertThat(sink.finished().getOutputs()).containsExactly(Map.entry("token", "***"));
         assertThat(sink.loggedLines()).contains("[stagecoach] ignored metric flaky: \"abc\" is not a number");
@@ -119,25 +116,32 @@ class StageRunnerTest {
 
     @Test
     void heartbeatsAreSentWhileTheStageWorks() {
-        runner().execute(command("sleep 0.5", Map.of(), 10_000, List.of()), () -> { });
+        runner().execute(command("sleep 0.5", Map.of(), 10_000, List.of()));
         assertThat(sink.types()).contains(ResultType.HEARTBEAT);
         assertThat(sink.types()).last().isEqualTo(ResultType.FINISHED);
+    }
+
+    @Test
+    void anAttemptCancelledBeforeItReachesThisWorkerNeverStarts() {
+        StageRunner runner = runner();
+        StageCommand command = command("echo should not run", Map.of(), 10_000, List.of());
+        runner.cancel(StageCommand.newBuilder(command).setAction(CommandAction.CANCEL).build());
+        runner.execute(command);
+        assertThat(sink.types()).isEmpty();
     }
 
     @Test
     void theSameAttemptDeliveredTwiceRunsOnce() {
         StageRunner runner = runner();
         StageCommand command = command("echo once", Map.of(), 10_000, List.of());
-        runner.execute(command, () -> { });
-        AtomicInteger acked = new AtomicInteger();
-        runner.execute(command, acked::incrementAndGet);
-        assertThat(acked).as("a duplicate is still acknowledged").hasValue(1);
+        runner.execute(command);
+        runner.execute(command);
         assertThat(sink.types()).filteredOn(t -> t == ResultType.STARTED).hasSize(1);
     }
 
     @Test
     void unknownKindFailsWithTheKindsThisWorkerKnows() {
-        runner().execute(StageCommand.newBuilder(command("", Map.of(), 1000, List.of())).setKind("teleport").build(), () -> { });
+        runner().execute(StageCommand.newBuilder(command("", Map.of(), 1000, List.of())).setKind("teleport").build());
         assertThat(sink.finished().getError()).isEqualTo("unknown stage kind \"teleport\"; this worker runs: noop, shell");
     }
 }

@@ -4,8 +4,11 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The one Kafka of a test JVM, started on first use and stopped when the JVM exits. */
-final class SharedKafka {
+/**
+ * The one Kafka of a test JVM, started on first use and stopped when the JVM exits; plain JUnit
+ * tests that run next to {@code @QuarkusTest}s share it with them through here.
+ */
+public final class SharedKafka {
 
     // A system property rather than a static field alone: Quarkus may load this class in
     // more than one class loader (one per application restart), and the JVM still needs
@@ -20,7 +23,7 @@ final class SharedKafka {
     private SharedKafka() {
     }
 
-    static synchronized String bootstrapServers() {
+    public static synchronized String bootstrapServers() {
         String address = System.getProperty(ADDRESS_PROPERTY);
         if (address == null) {
             address = switch (KafkaMode.current()) {

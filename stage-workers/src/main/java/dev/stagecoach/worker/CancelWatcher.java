@@ -1,0 +1,82 @@
+package dev.stagecoach.worker;
+
+import dev.stagecoach.events.CommandAction;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.serde.AvroSerde;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * Every worker of a pool reads every cancel command of the pool, outside the consumer group:
+ * the attempt to stop runs on whichever worker claimed it, and the partition that carries the
+ * cancel may belong to another worker by then, or to a worker whose slots are all busy.
+ * Reads from the end of the topic when it starts, since only attempts running now can be stopped.
+ */
+public final class CancelWatcher implements Runnable {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
+    private final String topic;
+    private final Consumer<StageCommand> cancel;
+    private final AvroSerde<StageCommand> serde = AvroSerde.of(StageCommand.class);
+    private volatile boolean stopping;
+    private volatile boolean watching;
+
+    public CancelWatcher(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, String topic,
+                         Consumer<StageCommand> cancel) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.cancel = cancel;
+    }
+
+    /** True once the watcher reads every partition of the topic. */
+    public boolean watching() {
+        return watching;
+    }
+
+    public void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(PartitionInfo::partition).map(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            watching = true;
+            while (!stopping) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    StageCommand command = readable(record);
+                    if (command != null && command.getAction() == CommandAction.CANCEL) {
+                        cancel.accept(command);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } finally {
+            consumer.close();
+        }
+    }
+
+    // Unreadable records are the command feed's to dead-letter; here they are only skipped.
+    private StageCommand readable(ConsumerRecord<String, byte[]> record) {
+        try {
+            return record.value() == null ? null : serde.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
