@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./stagecoach bench}: starts a broker and the packaged services as processes, measures
  * Kafka's own round trip, stage hand-off latency, throughput with 1, 2 and 4 workers, a
- * fan-out stand-in and the footprint, then prints one Markdown report and writes it to
+ * fan-out and the footprint, then prints one Markdown report and writes it to
  * bench/target/bench-results.md. Bounded in time and count; loopback only.
  */
 @Command(name = "stagecoach bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -68,14 +68,14 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--handoff-runs", paramLabel = "N", description = "Runs of 20 stages for the hand-off (default: 50; quick: 10).")
     Integer handoffRuns;
 
-    @Option(names = "--fanout-stages", paramLabel = "N", description = "Stages of the parallel fan-out stand-in (default: 1000; quick: 200).")
-    Integer fanoutStages;
+    @Option(names = "--fanout-shards", paramLabel = "N", description = "Shards of the fanned-out stage (default: 1000, the language's maximum; quick: 200).")
+    Integer fanoutShards;
 
     @Option(names = "--footprint-runs", paramLabel = "N", description = "Finished runs held in state for the footprint (default: 10000; quick: 2000).")
     Integer footprintRuns;
 
     @Option(names = "--profile", description = "Record the scheduler and the first worker with JDK Flight Recorder during the first "
-            + "throughput phase, the fan-out and the idle footprint, and add where their CPU goes to the report (costs a few % of CPU).")
+            + "throughput phase, the fan-out and the idle footprint, and add where their CPU goes to the report (costs a few %% of CPU).")
     boolean profile;
 
     @Option(names = "--scheduler-opt", paramLabel = "JVM_OPTION",
@@ -202,11 +202,11 @@ public final class Bench implements Callable<Integer> {
                 }
             }
             if (sections.contains("fanout")) {
-                int stages = orDefault(fanoutStages, 1000, 200);
-                progress(began, "fan-out stand-in: one run of " + stages + " parallel noop stages over " + workers.size() + " worker(s)");
-                pipelines.register(BenchPipelines.parallel(BenchPipelines.FANOUT, stages, FANOUT_PARALLEL_WORKERS), BenchPipelines.FANOUT);
-                results.fanout = profiled("the fan-out stand-in", pids, state, results, () -> new FanoutBench(kafka, tap)
-                        .measure(stages, FANOUT_PARALLEL_WORKERS, workers.size(), Duration.ofSeconds(quick ? 120 : 240)));
+                int shards = orDefault(fanoutShards, 1000, 200);
+                progress(began, "fan-out: one noop stage with " + shards + " shards over " + workers.size() + " worker(s)");
+                pipelines.register(BenchPipelines.fanout(BenchPipelines.FANOUT, shards, FANOUT_PARALLEL_WORKERS), BenchPipelines.FANOUT);
+                results.fanout = profiled("the fan-out", pids, state, results, () -> new FanoutBench(kafka, tap)
+                        .measure(shards, FANOUT_PARALLEL_WORKERS, workers.size(), Duration.ofSeconds(quick ? 120 : 240)));
             }
             if (sections.contains("footprint")) {
                 long target = orDefault(footprintRuns, 10_000, 2_000);

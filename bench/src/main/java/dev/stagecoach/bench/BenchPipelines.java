@@ -14,7 +14,7 @@ final class BenchPipelines {
 
     static final String HANDOFF = "bench-handoff";
     static final String THROUGHPUT = "bench-throughput";
-    static final String FANOUT = "bench-fanout-parallel";
+    static final String FANOUT = "bench-fanout";
     static final String SINGLE = "bench-single";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -29,18 +29,27 @@ final class BenchPipelines {
         return String.format("s%0" + Integer.toString(count).length() + "d", position);
     }
 
-    /** The position of a stage named by {@link #stageName}, from 1. */
+    /** The position of a stage named by {@link #stageName}, from 1, or of shard {@code s1#i} of the fan-out stage (i + 1). */
     static int position(String stageName) {
-        return Integer.parseInt(stageName.substring(1));
+        int shard = stageName.indexOf('#');
+        return shard < 0 ? Integer.parseInt(stageName.substring(1)) : Integer.parseInt(stageName.substring(shard + 1)) + 1;
     }
 
     static String sequential(String name, int stages) {
         return pipeline(name, "sequential", null, stages);
     }
 
-    /** Independent stages, as many in flight as the language allows. */
-    static String parallel(String name, int stages, int parallelWorkers) {
-        return pipeline(name, "parallel", parallelWorkers, stages);
+    /** One noop stage fanned out into shards {@code s1#0} ... {@code s1#<shards - 1>}. */
+    static String fanout(String name, int shards, int parallelWorkers) {
+        return "pipeline:\n"
+                + "  name: " + name + "\n"
+                + "  options:\n"
+                + "    timeout: 30m\n"
+                + "    parallel_workers: " + parallelWorkers + "\n"
+                + "  stages:\n"
+                + "    - name: s1\n"
+                + "      uses: noop\n"
+                + "      parallel: " + shards + "\n";
     }
 
     private static String pipeline(String name, String type, Integer parallelWorkers, int stages) {

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * A stand-in for fan-out, written before shards existed: one run of a {@code type: parallel} pipeline
- * of many independent noop stages, spread over the worker instances (within the pipeline's
- * {@code parallel_workers}). Timed from the request to the engine's end of the run.
+ * Fan-out: one run of one noop stage with {@code parallel: N}, its shards spread over the worker
+ * instances within the pipeline's {@code parallel_workers}. Timed from the request to the
+ * engine's end of the run.
  */
 final class FanoutBench {
 
-    record Fanout(int stages, int parallelWorkers, int workers, boolean ended, String end, double secondsToEnd,
+    record Fanout(int shards, int parallelWorkers, int workers, boolean ended, String end, double secondsToEnd,
                   double secondsToLastFinish, int stagesFinished, int workersUsed, Duration limit) {
     }
 
@@ -22,8 +22,8 @@ final class FanoutBench {
         this.tap = tap;
     }
 
-    Fanout measure(int stages, int parallelWorkers, int workers, Duration limit) {
-        RunRecorder recorder = new RunRecorder(BenchPipelines.FANOUT, stages);
+    Fanout measure(int shards, int parallelWorkers, int workers, Duration limit) {
+        RunRecorder recorder = new RunRecorder(BenchPipelines.FANOUT, shards);
         tap.listen(recorder);
         RunRecorder.Run run;
         boolean ended;
@@ -39,7 +39,7 @@ final class FanoutBench {
         for (long at : run.finishedAt) {
             lastFinish = Math.max(lastFinish, at);
         }
-        return new Fanout(stages, parallelWorkers, workers, ended, run.end,
+        return new Fanout(shards, parallelWorkers, workers, ended, run.end,
                 ended ? (run.endSeenAt - run.requestedAt) / 1000.0 : Double.NaN,
                 lastFinish > 0 ? (lastFinish - run.requestedAt) / 1000.0 : Double.NaN,
                 run.stagesFinished(), run.workers.size(), limit);

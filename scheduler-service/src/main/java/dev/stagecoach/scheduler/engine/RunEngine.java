@@ -9,7 +9,6 @@ import dev.stagecoach.pipeline.OnFailure;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.RetryPolicy;
-import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.engine.EngineEvent.Approve;
 import dev.stagecoach.scheduler.engine.EngineEvent.Cancel;
@@ -23,6 +22,7 @@ import dev.stagecoach.scheduler.engine.EngineEvent.StageStarted;
 import dev.stagecoach.scheduler.engine.EngineEvent.TimerFired;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +36,16 @@ public final class RunEngine {
 
     static final String RUN_TIMEOUT = "run-timeout";
 
+    // Keyed by identity: the caller keeps one definition object per pipeline revision, and a
+    // record's own hashCode would walk every stage on each lookup.
+    private final Map<PipelineDefinition, ExpandedPipeline> expanded = new IdentityHashMap<>();
+
     public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition declared) {
         // Shards are scheduled like stages; a definition without fan-out comes back as it is.
-        PipelineDefinition definition = declared == null ? null : ShardExpansion.expand(declared);
+        ExpandedPipeline pipeline = declared == null ? null : expand(declared);
+        PipelineDefinition definition = pipeline == null ? null : pipeline.definition;
         if (event instanceof RunCreated created) {
-            return onRunCreated(state, created, now, definition);
+            return onRunCreated(state, created, now, pipeline);
         }
         if (state == null) {
             return Decision.ignored(null, "no run exists for this " + event.getClass().getSimpleName()
@@ -49,7 +54,7 @@ public final class RunEngine {
         if (state.status().isTerminal() && !(event instanceof TimerFired) && !(event instanceof Resume)) {
             return Decision.ignored(state, "run " + state.runId() + " already ended " + state.status());
         }
-        Step step = new Step(state, now, definition);
+        Step step = new Step(state, now, pipeline);
         String ignored = handle(step, event);
         if (ignored != null) {
             return Decision.ignored(state, ignored);
@@ -83,11 +88,11 @@ public final class RunEngine {
         return onTimerFired(step, (TimerFired) event);
     }
 
-    private Decision onRunCreated(RunState existing, RunCreated created, Instant now, PipelineDefinition definition) {
+    private Decision onRunCreated(RunState existing, RunCreated created, Instant now, ExpandedPipeline pipeline) {
         if (existing != null) {
             return Decision.ignored(existing, "run " + created.runId() + " already exists; a duplicate request changes nothing");
         }
-        if (definition == null) {
+        if (pipeline == null) {
             RunState rejected = new RunState(created.runId(), created.pipeline(), 0, null, created.parameters(),
                     created.requestedBy(), RunStatus.FAILED, Map.of(), now, now, now,
                     "no pipeline named \"" + created.pipeline() + "\" is registered", null);
@@ -95,6 +100,7 @@ public final class RunEngine {
                     new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
                     new Effect.FinishRun(RunStatus.FAILED)), null);
         }
+        PipelineDefinition definition = pipeline.definition;
         Map<String, String> parameters;
         try {
             parameters = ParameterBinder.bind(definition, created.parameters());
@@ -112,7 +118,7 @@ public final class RunEngine {
         Instant deadline = now.plus(definition.optionsFor(parameters).timeout());
         RunState state = new RunState(created.runId(), definition.name(), created.revision(), created.pipelineYaml(),
                 parameters, created.requestedBy(), RunStatus.RUNNING, stages, now, deadline, null, null, null);
-        Step step = new Step(state, now, definition);
+        Step step = new Step(state, now, pipeline);
         step.effect(new Effect.ScheduleTimer(RUN_TIMEOUT, deadline));
         step.event("RUN_STARTED", null, null, "started by " + displayRequester(created.requestedBy()));
         step.notify(NotificationEvent.ON_START);
@@ -318,6 +324,13 @@ public final class RunEngine {
     }
 
     /** Dispatches what may run now, and concludes the run when nothing more can happen. */
+    private synchronized ExpandedPipeline expand(PipelineDefinition declared) {
+        if (expanded.size() > 64) {
+            expanded.clear(); // revisions come and go; a handful are in use at any time
+        }
+        return expanded.computeIfAbsent(declared, ExpandedPipeline::of);
+    }
+
     private void advance(Step step) {
         if (step.state.status().isTerminal()) {
             return;
@@ -349,7 +362,7 @@ public final class RunEngine {
                 return;
             }
         }
-        Map<String, List<String>> needs = step.definition.effectiveNeeds();
+        Map<String, List<String>> needs = step.pipeline.needs();
         long inFlight = main.stream().filter(s -> s.status().isInFlight()).count();
         int slots = step.definition.optionsFor(step.state.parameters()).parallelWorkers();
         for (StageState stage : main) {
@@ -562,13 +575,15 @@ public final class RunEngine {
     private static final class Step {
         RunState state;
         final Instant now;
+        final ExpandedPipeline pipeline;
         final PipelineDefinition definition;
         final List<Effect> effects = new ArrayList<>();
 
-        Step(RunState state, Instant now, PipelineDefinition definition) {
+        Step(RunState state, Instant now, ExpandedPipeline pipeline) {
             this.state = state;
             this.now = now;
-            this.definition = definition;
+            this.pipeline = pipeline;
+            this.definition = pipeline.definition;
         }
 
         static boolean isRollbackStep(String name) {
@@ -576,7 +591,7 @@ public final class RunEngine {
         }
 
         List<StageState> mainStages() {
-            return state.stageList().stream().filter(s -> !definition.isFinally(s.name()) && !isRollbackStep(s.name())).toList();
+            return state.stageList().stream().filter(s -> !pipeline.isFinally(s.name()) && !isRollbackStep(s.name())).toList();
         }
 
         List<StageState> rollbackSteps() {
@@ -591,11 +606,11 @@ public final class RunEngine {
         }
 
         List<StageState> finallyStages() {
-            return state.stageList().stream().filter(s -> definition.isFinally(s.name())).toList();
+            return state.stageList().stream().filter(s -> pipeline.isFinally(s.name())).toList();
         }
 
         StageSpec spec(String stage) {
-            return definition.stage(stage).orElseThrow(() -> new IllegalStateException(
+            return pipeline.stage(stage).orElseThrow(() -> new IllegalStateException(
                     "run " + state.runId() + " has stage \"" + stage + "\" but its pipeline revision does not"));
         }
 

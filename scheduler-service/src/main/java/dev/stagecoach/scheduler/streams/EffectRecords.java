@@ -8,11 +8,14 @@ import dev.stagecoach.events.RunSnapshot;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageSnapshot;
 import dev.stagecoach.pipeline.PipelineDefinition;
+import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.RunState;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Turns the engine's effects and state into the records other services read. */
 final class EffectRecords {
@@ -87,11 +90,17 @@ final class EffectRecords {
     static RunSnapshot snapshot(RunState run, PipelineDefinition definition) {
         Map<String, String> parameters = definition == null ? run.parameters()
                 : dev.stagecoach.pipeline.ParameterBinder.masked(definition, run.parameters());
+        // Shards take their stage's setting; looked up once per stage, not by scanning the pipeline per stage.
+        Map<String, Boolean> critical = new HashMap<>();
+        if (definition != null) {
+            Stream.concat(definition.stages().stream(), definition.finallyStages().stream())
+                    .forEach(spec -> critical.put(spec.name(), spec.critical()));
+        }
         List<StageSnapshot> stages = run.stageList().stream().map(s -> StageSnapshot.newBuilder()
                 .setName(s.name())
                 .setStatus(s.status().name())
                 .setAttempts(s.attempts())
-                .setCritical(definition == null || definition.stage(s.name()).map(st -> st.critical()).orElse(true))
+                .setCritical(critical.getOrDefault(ShardExpansion.stageOf(s.name()), true))
                 .setStartedAt(s.startedAt())
                 .setFinishedAt(s.finishedAt())
                 .setExitCode(s.exitCode())

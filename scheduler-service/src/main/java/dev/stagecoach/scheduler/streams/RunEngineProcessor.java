@@ -31,6 +31,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     private KeyValueStore<String, RunState> runs;
     private KeyValueStore<String, PipelineRegistered> pipelines;
     private TimerStore timers;
+    private RecentRuns recent;
 
     RunEngineProcessor(Duration timerResolution) {
         this.timerResolution = timerResolution;
@@ -42,6 +43,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         this.runs = context.getStateStore(RunEngineTopology.RUNS_STORE);
         this.pipelines = context.getStateStore(RunEngineTopology.PIPELINES_STORE);
         this.timers = new TimerStore(context.getStateStore(RunEngineTopology.TIMERS_STORE));
+        this.recent = new RecentRuns();
         context.schedule(timerResolution, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -55,6 +57,11 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         handle(record.key(), event);
     }
 
+    @Override
+    public void close() {
+        recent = null; // a task that closes may come back with its store restored from the changelog
+    }
+
     private void fireDueTimers(long wallClockMillis) {
         for (TimerStore.DueTimer timer : timers.due(Instant.ofEpochMilli(wallClockMillis))) {
             timers.remove(timer);
@@ -64,7 +71,10 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
 
     private void handle(String runId, EngineEvent event) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        RunState state = runs.get(runId);
+        RunState state = recent.get(runId);
+        if (state == null) {
+            state = runs.get(runId);
+        }
         PipelineDefinition definition = definitionFor(state, event);
         Decision decision = engine.decide(state, event, now, definition);
         if (!decision.changed()) {
@@ -73,6 +83,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         }
         RunState next = decision.state();
         runs.put(runId, next);
+        recent.put(runId, next);
         for (Effect effect : decision.effects()) {
             apply(next, effect, now);
         }

@@ -65,8 +65,10 @@ public class RunEngineTopology {
 
         topology.addProcessor(ENGINE, () -> new RunEngineProcessor(timerResolution),
                 "run-requests-in", "results-in", "control-in");
+        // Cached: a run that changes several times within one commit interval (a wide fan-out does)
+        // writes its state to RocksDB and the changelog once, not once per change.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNS_STORE),
-                org.apache.kafka.common.serialization.Serdes.String(), new RunStateSerde()), ENGINE);
+                org.apache.kafka.common.serialization.Serdes.String(), new RunStateSerde()).withCachingEnabled(), ENGINE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
                 org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()), ENGINE);
 

@@ -1,5 +1,6 @@
 package dev.stagecoach.scheduler.streams;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,13 +14,18 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The engine's run state in the state store and its changelog. JSON keeps the engine free
- * of Avro; unknown properties are ignored so that a newer scheduler can add fields.
+ * of Avro; unknown properties are ignored so that a newer scheduler can add fields. A run
+ * is written on every change it goes through, so the form is the compact one: no null
+ * fields, instants as epoch milliseconds (ISO text written by earlier versions still reads).
  */
 public final class RunStateSerde implements Serde<RunState> {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Override
