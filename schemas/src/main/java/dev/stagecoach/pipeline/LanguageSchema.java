@@ -47,17 +47,19 @@ public final class LanguageSchema {
     static final Scalar BOOLEAN = new Scalar("boolean", List.of(), null);
     static final Shape SCALAR_OR_TEXT = new AnyOf(List.of(TEXT, NUMBER, BOOLEAN));
     static final Shape TEXTS = new AnyOf(List.of(TEXT, new ListOf(TEXT)));
+    static final Scalar OUTPUT_NAME = new Scalar("string", List.of(), "^[A-Za-z_][A-Za-z0-9_-]*$");
 
     public static final Mapping RETRY = mapping(List.of(),
             "max_attempts", INTEGER, "Attempts in all, 1 to 20 (default 3)",
             "backoff", choice(RetryPolicy.Backoff.class), "exponential (default), linear or fixed",
             "initial_delay", DURATION, "Wait before the second attempt (default 5s)",
-            "max_delay", DURATION, "No wait is longer than this (default 10m)");
+            "max_delay", DURATION, "No wait is longer than this (default 10m)",
+            "jitter", NUMBER, "0 to 1: each wait is shortened by up to this share of it, by an amount that differs from attempt to attempt (default 0)");
 
     public static final Mapping OPTIONS = mapping(List.of(),
-            "parallel_workers", new AnyOf(List.of(INTEGER, new Mapping(new LinkedHashMap<>(), List.of(), SCALAR_OR_TEXT))),
+            "parallel_workers", new AnyOf(List.of(INTEGER, namedBy(SCALAR_OR_TEXT))),
             "At most this many stages or shards of a run in flight, 1 to 16 (default 4)",
-            "timeout", new AnyOf(List.of(DURATION, new Mapping(new LinkedHashMap<>(), List.of(), SCALAR_OR_TEXT))),
+            "timeout", new AnyOf(List.of(DURATION, namedBy(SCALAR_OR_TEXT))),
             "The run's deadline, at most 2h (default 30m)",
             "retry_policy", RETRY, "How failed attempts are retried");
 
@@ -82,22 +84,29 @@ public final class LanguageSchema {
             "max", NUMBER, "The highest acceptable value",
             "severity", choice(Gate.Severity.class), "fail (default) fails the attempt; warn only warns");
 
+    static final Shape INPUT = new AnyOf(List.of(TEXT, NUMBER, BOOLEAN, namedBy(SCALAR_OR_TEXT), new ListOf(INTEGER)));
+
     public static final Mapping STAGE = mapping(List.of("name"),
             "name", new Scalar("string", List.of(), "^[A-Za-z0-9][A-Za-z0-9_.-]*$"), "Unique within the pipeline",
             "needs", TEXTS, "Stages that must be done first",
-            "run", TEXT, "A bash script (bash -eo pipefail); parameters arrive as PARAM_<NAME>",
-            "uses", TEXT, "A stage kind instead of a script, e.g. noop",
-            "env", new Mapping(new LinkedHashMap<>(), List.of(), SCALAR_OR_TEXT), "Environment variables of the stage",
+            "run", TEXT, "A bash script (bash -eo pipefail); parameters arrive as PARAM_<NAME>; not interpolated",
+            "uses", TEXT, "A stage kind instead of a script: noop, http, or a kind a worker knows",
+            "with", namedBy(INPUT), "Inputs of the uses kind; text may hold ${{ expressions }}",
+            "env", namedBy(SCALAR_OR_TEXT), "Environment variables of the stage; text may hold ${{ expressions }}",
+            "outputs", new AnyOf(List.of(OUTPUT_NAME, new ListOf(OUTPUT_NAME))),
+            "Values the stage sets by printing ::output <name>=<value>; later stages read stages.<stage>.outputs.<name>",
+            "artifacts", TEXTS, "Paths or globs inside the run's workspace to keep after the stage",
             "pool", TEXT, "The worker pool that runs it (default: default)",
             "timeout", DURATION, "The worker kills the process tree after this long (default 10m)",
             "critical", BOOLEAN, "A failure fails the run (default true)",
             "retry", RETRY, "Overrides the pipeline's retry_policy",
             "manual_approval", new AnyOf(List.of(BOOLEAN, APPROVAL)), "Wait for a person to approve before running",
             "parallel", new AnyOf(List.of(BOOLEAN, INTEGER)), "Fan out into this many shards (true: parallel_workers)",
-            "matrix", new Mapping(new LinkedHashMap<>(), List.of(), new ListOf(SCALAR_OR_TEXT)), "One shard per combination of values",
+            "matrix", namedBy(new ListOf(SCALAR_OR_TEXT)), "One shard per combination of values",
+            "aggregate", namedBy(choice(Aggregation.class)), "How each metric of the shards is combined: sum (default), min, max or avg",
             "rollback", TEXT, "A bash script that undoes the stage",
             "on_failure", choice(OnFailure.class), "retry (default), rollback_and_retry, rollback_run or abort",
-            "when", TEXT, "A condition over params.<name>, stages.<name>.status, run.id; false skips the stage",
+            "when", TEXT, "A condition over params.<name>, stages.<name>.status|outputs.<key>|metrics.<key>, run.<id|pipeline|started_at>; false skips the stage",
             "gates", new ListOf(GATE), "Checks on the metrics the stage reports");
 
     // Empty is allowed here so that editors agree with the loader, which only warns about it.
@@ -115,12 +124,41 @@ public final class LanguageSchema {
             "on_failure", new ListOf(TARGET), "When a run fails or is cancelled",
             "on_approval", new ListOf(TARGET), "When a stage starts waiting for approval");
 
+    static final Scalar NAME_OF_SECRET = new Scalar("string", List.of(), "^[A-Za-z_][A-Za-z0-9_]*$");
+
+    public static final Mapping CRON = mapping(List.of("schedule"),
+            "schedule", new Scalar("string", List.of(), "^\\s*\\S+(\\s+\\S+){4}\\s*$"),
+            "Five fields: minute hour day-of-month month day-of-week, e.g. \"0 3 * * 1-5\"",
+            "timezone", TEXT, "The zone the schedule is read in, e.g. Europe/Paris (default UTC)");
+
+    public static final Mapping WEBHOOK = mapping(List.of("secret_ref"),
+            "secret_ref", NAME_OF_SECRET, "The name of the secret a caller must prove to know; never the secret itself",
+            "params", namedBy(TEXT), "Run parameters from the request body: name: ${{ payload.<path> }}");
+
+    public static final Mapping EVENT = mapping(List.of("topic"),
+            "topic", new Scalar("string", List.of(), "^[A-Za-z0-9._-]+$"), "The Kafka topic to watch",
+            "filter", TEXT, "A condition over event.<path>; only records for which it holds start a run");
+
+    public static final Mapping CONDITIONAL = mapping(List.of("metric", "comparison", "threshold"),
+            "metric", TEXT, "The metric to watch, e.g. queue.depth",
+            "comparison", new Scalar("string", Trigger.Conditional.COMPARISONS, null), "How the metric is compared with the threshold; quote it",
+            "threshold", NUMBER, "The number the metric is compared with",
+            "for", DURATION, "How long the comparison must hold before a run starts (default 0s)");
+
+    public static final Mapping TRIGGER = mapping(List.of(),
+            "manual", new AnyOf(List.of(BOOLEAN, mapping(List.of()))), "People may start runs: manual: true",
+            "cron", CRON, "On a schedule",
+            "webhook", WEBHOOK, "On a request to the pipeline's webhook",
+            "event", EVENT, "On a record of a Kafka topic",
+            "conditional", CONDITIONAL, "When a metric crosses a threshold");
+
     public static final Mapping PIPELINE = mapping(List.of("name", "stages"),
             "name", new Scalar("string", List.of(), "^[A-Za-z0-9][A-Za-z0-9_.-]*$"), "The pipeline's name",
             "version", new Scalar("string", List.of(), "^\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?$"), "A semantic version",
             "description", TEXT, "What the pipeline is for",
             "type", choice(PipelineType.class), "How stages without needs are ordered: sequential (default), parallel, hybrid",
-            "parameters", new Mapping(new LinkedHashMap<>(), List.of(), new AnyOf(List.of(PARAMETER, OPTIONS))),
+            "triggers", new ListOf(TRIGGER), "What starts a run, one trigger per item (default: manual only)",
+            "parameters", namedBy(new AnyOf(List.of(PARAMETER, OPTIONS))),
             "Typed parameters of a run (options may be declared here too, as in the seed layout)",
             "options", OPTIONS, "Run-wide settings",
             "stages", new ListOf(STAGE), "The stages",
@@ -135,6 +173,11 @@ public final class LanguageSchema {
     private static Scalar choice(Class<? extends Enum<?>> type) {
         return new Scalar("string", java.util.Arrays.stream(type.getEnumConstants())
                 .map(c -> c.name().toLowerCase(Locale.ROOT)).toList(), null);
+    }
+
+    /** A mapping whose keys the author names, each holding {@code values}. */
+    private static Mapping namedBy(Shape values) {
+        return new Mapping(new LinkedHashMap<>(), List.of(), values);
     }
 
     /** Keys in the order given: key, shape, description, key, shape, description, ... */

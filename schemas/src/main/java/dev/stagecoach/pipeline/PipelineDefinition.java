@@ -9,6 +9,7 @@ import java.util.Optional;
  *
  * @param type how stages that declare no {@code needs} are ordered; see {@link PipelineType}
  * @param finallyStages run one after another once the run's outcome is known, whatever it is
+ * @param triggers what may start a run; never empty: a pipeline that declares none has {@link Trigger#MANUAL}
  */
 public record PipelineDefinition(
         String name,
@@ -19,13 +20,22 @@ public record PipelineDefinition(
         Options options,
         List<StageSpec> stages,
         List<StageSpec> finallyStages,
-        Map<NotificationEvent, List<NotificationTarget>> notifications) {
+        Map<NotificationEvent, List<NotificationTarget>> notifications,
+        List<Trigger> triggers) {
 
     public PipelineDefinition {
         parameters = List.copyOf(parameters);
         stages = List.copyOf(stages);
         finallyStages = List.copyOf(finallyStages);
         notifications = Map.copyOf(notifications);
+        triggers = triggers == null || triggers.isEmpty() ? List.of(Trigger.MANUAL) : List.copyOf(triggers);
+    }
+
+    /** A pipeline started only by hand, as every pipeline was before triggers existed. */
+    public PipelineDefinition(String name, String version, String description, PipelineType type, List<ParameterSpec> parameters,
+            Options options, List<StageSpec> stages, List<StageSpec> finallyStages,
+            Map<NotificationEvent, List<NotificationTarget>> notifications) {
+        this(name, version, description, type, parameters, options, stages, finallyStages, notifications, List.of(Trigger.MANUAL));
     }
 
     /** The step that runs a stage's rollback command is named like this; '@' is never in a stage name. */

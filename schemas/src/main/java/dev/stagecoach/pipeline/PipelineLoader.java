@@ -1,5 +1,6 @@
 package dev.stagecoach.pipeline;
 
+import dev.stagecoach.pipeline.expr.Interpolation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -93,21 +94,22 @@ public final class PipelineLoader {
         return new LoadResult(failed ? Optional.empty() : Optional.ofNullable(definition), inFileOrder);
     }
 
-    private record Condition(Node node, String path, String stage, String text) {
-    }
-
     /** One pass over one file. */
     private static final class Reading {
 
         private final YamlNodes nodes;
         private Node optionsAmongParameters;
-        /** Conditions are checked once every parameter and stage name is known. */
-        private final List<Condition> conditions = new ArrayList<>();
+        /** Conditions and interpolations are checked once every parameter and stage is known. */
+        private final List<ReferenceCheck.Use> expressions = new ArrayList<>();
+        private final StageInputs inputs;
+        private final StageResults results;
         /** Options a run may set, declared like parameters (type, default, min, max). */
         private final List<ParameterSpec> optionParameters = new ArrayList<>();
 
         Reading(YamlNodes nodes) {
             this.nodes = nodes;
+            this.inputs = new StageInputs(nodes, expressions);
+            this.results = new StageResults(nodes);
         }
 
         PipelineDefinition pipeline(Node node) {
@@ -136,13 +138,15 @@ public final class PipelineLoader {
                     : optionsAmongParameters != null ? options(optionsAmongParameters, path + ".parameters.options") : Options.defaults();
             parameters = new ArrayList<>(parameters);
             parameters.addAll(optionParameters);
+            List<Trigger> triggers = keys.containsKey("triggers")
+                    ? new TriggerReading(nodes, parameters).triggers(keys.get("triggers"), path + ".triggers") : List.of(Trigger.MANUAL);
             List<StageSpec> stages = keys.containsKey("stages") ? stages(keys.get("stages"), path + ".stages", type, Set.of()) : List.of();
             List<StageSpec> finallyStages = keys.containsKey("finally") ? finallyStages(keys.get("finally"), path + ".finally",
                     stages.stream().map(StageSpec::name).collect(java.util.stream.Collectors.toSet())) : List.of();
             if (!keys.containsKey("stages")) {
                 nodes.error(node, path, "missing required key \"stages\": a pipeline needs at least one stage");
             }
-            checkConditions(parameters, stages);
+            new ReferenceCheck(nodes, parameters, type == null ? PipelineType.SEQUENTIAL : type, stages, finallyStages).check(expressions);
             Map<NotificationEvent, List<NotificationTarget>> notifications = keys.containsKey("notifications")
                     ? notifications(keys.get("notifications"), path + ".notifications") : Map.of();
             if (name == null || type == null || options == null) {
@@ -152,8 +156,9 @@ public final class PipelineLoader {
             List<StageSpec> resolved = stages.stream().map(st -> st.fanout() == null || st.fanout().count() > 0 ? st
                     : new StageSpec(st.name(), st.needs(), st.run(), st.uses(), st.env(), st.pool(), st.timeout(), st.critical(),
                             st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()), st.rollback(),
-                            st.onFailure(), st.when(), st.gates())).toList();
-            return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications);
+                            st.onFailure(), st.when(), st.gates(), st.with(), st.outputs(), st.artifacts(), st.aggregate())).toList();
+            return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications,
+                    triggers);
         }
 
         private String required(Map<String, Node> keys, Node parent, String path, String key) {
@@ -302,14 +307,19 @@ public final class PipelineLoader {
             Duration max = keys.containsKey("max_delay")
                     ? nodes.duration(keys.get("max_delay"), path + ".max_delay", Duration.ZERO, Duration.ofHours(24))
                     : RetryPolicy.DEFAULT_MAX_DELAY;
-            if (maxAttempts == null || backoff == null || initial == null || max == null) {
+            Double jitter = keys.containsKey("jitter") ? number(keys.get("jitter"), path + ".jitter") : Double.valueOf(0);
+            if (jitter != null && !(jitter >= 0 && jitter <= 1)) {
+                nodes.error(keys.get("jitter"), path + ".jitter", jitter + " is out of range; expected 0 to 1, the largest share of a wait that jitter may take away");
+                jitter = null;
+            }
+            if (maxAttempts == null || backoff == null || initial == null || max == null || jitter == null) {
                 return null;
             }
             if (max.compareTo(initial) < 0) {
                 nodes.error(keys.get("max_delay"), path + ".max_delay", "max_delay " + Durations.format(max)
                         + " is shorter than initial_delay " + Durations.format(initial));
             }
-            return new RetryPolicy(maxAttempts, backoff, initial, max);
+            return new RetryPolicy(maxAttempts, backoff, initial, max, jitter);
         }
 
         /** @param taken names already used elsewhere in the file (by the main stages, for finally stages) */
@@ -360,7 +370,7 @@ public final class PipelineLoader {
                 nodes.error(keys.get("name"), stagePath + ".name", "\"" + name + "\" is not a valid stage name; use letters, digits, '-', '_' and '.'");
             }
             List<String> needs = keys.containsKey("needs") ? nodes.strings(keys.get("needs"), stagePath + ".needs") : List.of();
-            String run = keys.containsKey("run") ? nodes.string(keys.get("run"), stagePath + ".run") : null;
+            String run = keys.containsKey("run") ? script(keys.get("run"), stagePath + ".run") : null;
             String uses = keys.containsKey("uses") ? nodes.string(keys.get("uses"), stagePath + ".uses") : null;
             if (run != null && uses != null) {
                 nodes.error(keys.get("uses"), stagePath + ".uses", "a stage has either \"run\" (a shell script) or \"uses\" (a stage kind), not both");
@@ -374,6 +384,7 @@ public final class PipelineLoader {
                     String value = nodes.string(v, stagePath + ".env." + k);
                     if (value != null) {
                         env.put(k, value);
+                        expressions.add(new ReferenceCheck.Use(v, stagePath + ".env." + k, name, ReferenceCheck.Place.ENV, value));
                     }
                 });
             }
@@ -390,7 +401,7 @@ public final class PipelineLoader {
                 nodes.error(keys.get("manual_approval"), stagePath + ".manual_approval",
                         "a stage that fans out cannot wait for approval (every shard would ask); put the approval on a stage before it");
             }
-            String rollback = keys.containsKey("rollback") ? nodes.string(keys.get("rollback"), stagePath + ".rollback") : null;
+            String rollback = keys.containsKey("rollback") ? script(keys.get("rollback"), stagePath + ".rollback") : null;
             OnFailure onFailure = keys.containsKey("on_failure")
                     ? nodes.enumValue(keys.get("on_failure"), stagePath + ".on_failure", OnFailure.class) : OnFailure.RETRY;
             if (onFailure == OnFailure.ROLLBACK_AND_RETRY && rollback == null) {
@@ -399,12 +410,30 @@ public final class PipelineLoader {
             }
             String when = keys.containsKey("when") ? nodes.string(keys.get("when"), stagePath + ".when") : null;
             if (when != null) {
-                conditions.add(new Condition(keys.get("when"), stagePath + ".when", name, when));
+                expressions.add(new ReferenceCheck.Use(keys.get("when"), stagePath + ".when", name, ReferenceCheck.Place.CONDITION, when));
             }
             List<Gate> gates = keys.containsKey("gates") ? gates(keys.get("gates"), stagePath + ".gates") : List.of();
+            Map<String, String> with = inputs.read(name, keys.get("with"), stagePath, uses, keys.get("uses"));
+            boolean fansOut = fanout != null;
+            List<String> outputs = keys.containsKey("outputs") ? results.outputs(keys.get("outputs"), stagePath + ".outputs", fansOut) : List.of();
+            List<String> artifacts = keys.containsKey("artifacts") ? results.artifacts(keys.get("artifacts"), stagePath + ".artifacts") : List.of();
+            Map<String, Aggregation> aggregate = keys.containsKey("aggregate")
+                    ? results.aggregate(keys.get("aggregate"), stagePath + ".aggregate", fansOut) : Map.of();
             return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
                     timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout,
-                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when, gates);
+                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when, gates, with, outputs, artifacts, aggregate);
+        }
+
+        /** A bash script: never interpolated, since a value spliced into shell text could run as code. */
+        private String script(Node node, String path) {
+            String script = nodes.string(node, path);
+            int at = script == null ? 0 : Interpolation.firstOpening(script);
+            if (at > 0) {
+                nodes.error(node, path, "\"" + Interpolation.OPEN + "\" at " + ReferenceCheck.position(script, at)
+                        + ": scripts are not interpolated, since a value spliced into shell text could run as code;"
+                        + " set an env variable to the expression and use the variable, e.g. env: {VERSION: \"${{ params.version }}\"} and \"$VERSION\"");
+            }
+            return script;
         }
 
         /**
@@ -515,39 +544,6 @@ public final class PipelineLoader {
                 }
             }
             return stages(node, path, PipelineType.SEQUENTIAL, mainStages);
-        }
-
-        /** Each condition parses and reads only what exists: declared parameters, other stages, the run. */
-        private void checkConditions(List<ParameterSpec> parameters, List<StageSpec> stages) {
-            List<String> parameterNames = parameters.stream().map(ParameterSpec::name).toList();
-            List<String> stageNames = stages.stream().map(StageSpec::name).toList();
-            for (Condition condition : conditions) {
-                dev.stagecoach.pipeline.expr.Expression expression;
-                try {
-                    expression = dev.stagecoach.pipeline.expr.ExpressionParser.parse(condition.text());
-                } catch (dev.stagecoach.pipeline.expr.ExpressionParser.ParseException e) {
-                    nodes.error(condition.node(), condition.path(), "the condition does not parse at column " + e.column() + ": " + e.getMessage());
-                    continue;
-                }
-                for (var reference : expression.references()) {
-                    List<String> path = reference.path();
-                    String problem = switch (path.get(0)) {
-                        case "params" -> path.size() != 2 ? "write params.<name>"
-                                : parameterNames.contains(path.get(1)) ? null
-                                : "no parameter \"" + path.get(1) + "\"" + Suggestions.didYouMean(path.get(1), parameterNames);
-                        case "stages" -> path.size() != 3 || !path.get(2).equals("status") ? "write stages.<name>.status"
-                                : path.get(1).equals(condition.stage()) ? "a stage's condition cannot read its own status"
-                                : stageNames.contains(path.get(1)) ? null
-                                : "no stage \"" + path.get(1) + "\"" + Suggestions.didYouMean(path.get(1), stageNames);
-                        case "run" -> path.size() == 2 && (path.get(1).equals("id") || path.get(1).equals("pipeline")) ? null
-                                : "write run.id or run.pipeline";
-                        default -> "unknown name; a condition reads params.<name>, stages.<name>.status, run.id or run.pipeline";
-                    };
-                    if (problem != null) {
-                        nodes.error(condition.node(), condition.path(), "\"" + reference + "\" at column " + reference.column() + ": " + problem);
-                    }
-                }
-            }
         }
 
         private void checkNeeds(List<StageSpec> stages, Map<String, Node> needsNodes, Map<String, Integer> indexes, String path,

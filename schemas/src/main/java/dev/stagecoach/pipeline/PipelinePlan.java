@@ -14,10 +14,13 @@ import java.util.Set;
  */
 public final class PipelinePlan {
 
-    /** @param retryDelays the waits before the second, third, ... attempt */
+    /**
+     * @param retryDelays the waits before the second, third, ... attempt; with jitter, the longest ones
+     * @param shortestRetryDelays the shortest waits jitter can give; the same as retryDelays without jitter
+     */
     public record StagePlan(String name, String kind, String pool, Duration timeout, boolean critical,
                             int maxAttempts, List<Duration> retryDelays, ManualApproval approval, List<String> needs,
-                            int shards, String when, List<Gate> gates, OnFailure onFailure) {
+                            int shards, String when, List<Gate> gates, OnFailure onFailure, List<Duration> shortestRetryDelays) {
     }
 
     private final PipelineDefinition definition;
@@ -66,12 +69,14 @@ public final class PipelinePlan {
     private StagePlan plan(StageSpec stage, List<String> needs) {
         RetryPolicy policy = definition.retryPolicyOf(stage);
         List<Duration> delays = new ArrayList<>();
+        List<Duration> shortest = new ArrayList<>();
         for (int failed = 1; failed < policy.maxAttempts(); failed++) {
             delays.add(policy.delayAfter(failed));
+            shortest.add(policy.shortestDelayAfter(failed));
         }
         return new StagePlan(stage.name(), stage.kind(), stage.pool(), stage.timeout(), stage.critical(),
                 policy.maxAttempts(), delays, stage.manualApproval(), needs, stage.fanout() == null ? 1 : stage.fanout().count(),
-                stage.when(), stage.gates(), stage.onFailure());
+                stage.when(), stage.gates(), stage.onFailure(), shortest);
     }
 
     /** The plan as text for a terminal. */
@@ -81,6 +86,9 @@ public final class PipelinePlan {
                 .append(" (").append(definition.type().name().toLowerCase(java.util.Locale.ROOT)).append(")\n");
         out.append("run timeout ").append(Durations.format(options.timeout()))
                 .append(", at most ").append(options.parallelWorkers()).append(" stages in flight\n");
+        if (!definition.triggers().equals(List.of(Trigger.MANUAL))) {
+            out.append("triggers: ").append(String.join("; ", definition.triggers().stream().map(PipelinePlan::describe).toList())).append('\n');
+        }
         if (!parameters.isEmpty()) {
             out.append("parameters:");
             parameters.forEach((k, v) -> out.append(' ').append(k).append('=').append(v));
@@ -101,14 +109,33 @@ public final class PipelinePlan {
         return out.toString();
     }
 
+    private static String describe(Trigger trigger) {
+        if (trigger instanceof Trigger.Cron cron) {
+            return "cron " + cron.schedule().expression() + " (" + cron.zone().getId() + ")";
+        } else if (trigger instanceof Trigger.Webhook webhook) {
+            return "webhook" + (webhook.params().isEmpty() ? "" : " setting " + String.join(", ", webhook.params().keySet()));
+        } else if (trigger instanceof Trigger.Event event) {
+            return "event on " + event.topic() + (event.filter() == null ? "" : " when " + event.filter());
+        } else if (trigger instanceof Trigger.Conditional conditional) {
+            return "when " + conditional.metric() + " " + conditional.comparison() + " " + conditional.threshold()
+                    + (conditional.holdFor().isZero() ? "" : " for " + Durations.format(conditional.holdFor()));
+        }
+        return trigger.kind();
+    }
+
     private static void line(StringBuilder out, StagePlan stage) {
         out.append("  ").append(stage.name()).append(" [").append(stage.kind()).append(" on ").append(stage.pool()).append(']')
                 .append(" timeout ").append(Durations.format(stage.timeout()))
                 .append(stage.critical() ? "" : ", non-critical")
                 .append(stage.shards() > 1 ? ", " + stage.shards() + " shards" : "");
         if (stage.maxAttempts() > 1) {
-            out.append(", ").append(stage.maxAttempts()).append(" attempts, waits ")
-                    .append(String.join(", ", stage.retryDelays().stream().map(Durations::format).toList()));
+            List<String> waits = new ArrayList<>();
+            for (int i = 0; i < stage.retryDelays().size(); i++) {
+                Duration longest = stage.retryDelays().get(i);
+                Duration shortest = stage.shortestRetryDelays().get(i);
+                waits.add(shortest.equals(longest) ? Durations.format(longest) : Durations.format(shortest) + ".." + Durations.format(longest));
+            }
+            out.append(", ").append(stage.maxAttempts()).append(" attempts, waits ").append(String.join(", ", waits));
         }
         if (stage.approval() != null) {
             out.append(", waits for approval").append(stage.approval().approvers().isEmpty() ? ""

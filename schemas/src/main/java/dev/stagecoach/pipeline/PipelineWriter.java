@@ -25,6 +25,9 @@ public final class PipelineWriter {
             pipeline.put("description", definition.description());
         }
         pipeline.put("type", lower(definition.type()));
+        if (!definition.triggers().equals(List.of(Trigger.MANUAL))) {
+            pipeline.put("triggers", definition.triggers().stream().map(PipelineWriter::trigger).toList());
+        }
         if (!definition.parameters().isEmpty()) {
             Map<String, Object> parameters = new LinkedHashMap<>();
             definition.parameters().forEach(p -> parameters.put(p.name(), parameter(p)));
@@ -88,7 +91,47 @@ public final class PipelineWriter {
         map.put("backoff", lower(policy.backoff()));
         map.put("initial_delay", Durations.format(policy.initialDelay()));
         map.put("max_delay", Durations.format(policy.maxDelay()));
+        if (policy.jitter() != 0) {
+            map.put("jitter", policy.jitter());
+        }
         return map;
+    }
+
+    private static Map<String, Object> trigger(Trigger trigger) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        if (trigger instanceof Trigger.Manual) {
+            return Map.of(trigger.kind(), true);
+        } else if (trigger instanceof Trigger.Cron cron) {
+            settings.put("schedule", cron.schedule().expression());
+            settings.put("timezone", cron.zone().getId());
+        } else if (trigger instanceof Trigger.Webhook webhook) {
+            settings.put("secret_ref", webhook.secretRef());
+            if (!webhook.params().isEmpty()) {
+                settings.put("params", new LinkedHashMap<>(webhook.params()));
+            }
+        } else if (trigger instanceof Trigger.Event event) {
+            settings.put("topic", event.topic());
+            putIfSet(settings, "filter", event.filter());
+        } else if (trigger instanceof Trigger.Conditional conditional) {
+            settings.put("metric", conditional.metric());
+            settings.put("comparison", conditional.comparison());
+            settings.put("threshold", conditional.threshold());
+            settings.put("for", Durations.format(conditional.holdFor()));
+        }
+        return Map.of(trigger.kind(), settings);
+    }
+
+    /** The inputs as written: an http stage's headers as a mapping and its expected statuses as numbers. */
+    private static Map<String, Object> inputs(StageSpec s) {
+        Map<String, Object> inputs = new LinkedHashMap<>(s.with());
+        if ("http".equals(s.uses())) {
+            inputs.computeIfPresent("headers", (k, lines) -> HttpCall.headers((String) lines));
+            inputs.computeIfPresent("expect_status", (k, codes) -> {
+                List<Integer> statuses = java.util.Arrays.stream(((String) codes).split(",")).map(Integer::valueOf).toList();
+                return statuses.size() == 1 ? statuses.get(0) : statuses;
+            });
+        }
+        return inputs;
     }
 
     private static Map<String, Object> stage(StageSpec s) {
@@ -99,8 +142,17 @@ public final class PipelineWriter {
         }
         putIfSet(map, "run", s.run());
         putIfSet(map, "uses", s.uses());
+        if (!s.with().isEmpty()) {
+            map.put("with", inputs(s));
+        }
         if (!s.env().isEmpty()) {
             map.put("env", new LinkedHashMap<>(s.env()));
+        }
+        if (!s.outputs().isEmpty()) {
+            map.put("outputs", s.outputs());
+        }
+        if (!s.artifacts().isEmpty()) {
+            map.put("artifacts", s.artifacts());
         }
         if (!s.pool().equals(StageSpec.DEFAULT_POOL)) {
             map.put("pool", s.pool());
@@ -128,6 +180,11 @@ public final class PipelineWriter {
             } else {
                 map.put("matrix", new LinkedHashMap<>(s.fanout().matrix()));
             }
+        }
+        if (!s.aggregate().isEmpty()) {
+            Map<String, Object> aggregate = new LinkedHashMap<>();
+            s.aggregate().forEach((metric, aggregation) -> aggregate.put(metric, lower(aggregation)));
+            map.put("aggregate", aggregate);
         }
         putIfSet(map, "rollback", s.rollback());
         if (s.onFailure() != OnFailure.RETRY) {

@@ -56,10 +56,12 @@ public final class ShardExpansion {
                             env.put("MATRIX_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"), value));
                 }
                 expanded.add(new StageSpec(names.get(i), needs, stage.run(), stage.uses(), env, stage.pool(), stage.timeout(),
-                        stage.critical(), stage.retry(), stage.manualApproval(), null, stage.rollback(), stage.onFailure(), stage.when(), stage.gates()));
+                        stage.critical(), stage.retry(), stage.manualApproval(), null, stage.rollback(), stage.onFailure(), stage.when(),
+                        stage.gates(), stage.with(), stage.outputs(), stage.artifacts(), stage.aggregate()));
             }
         }
         return new PipelineDefinition(definition.name(), definition.version(), definition.description(), PipelineType.HYBRID,
-                definition.parameters(), definition.options(), expanded, definition.finallyStages(), definition.notifications());
+                definition.parameters(), definition.options(), expanded, definition.finallyStages(), definition.notifications(),
+                definition.triggers());
     }
 }

@@ -74,6 +74,14 @@ final class YamlNodes {
 
     /** The keys of a mapping in file order; unknown keys are reported with a suggestion. */
     Map<String, Node> mapping(Node node, String path, Set<String> knownKeys) {
+        return mapping(node, path, knownKeys, Map.of());
+    }
+
+    /**
+     * As {@link #mapping(Node, String, Set)}, but a key of {@code refused}, one that people are
+     * likely to write and must not, is reported with its own message instead of as unknown.
+     */
+    Map<String, Node> mapping(Node node, String path, Set<String> knownKeys, Map<String, String> refused) {
         Map<String, Node> entries = new LinkedHashMap<>();
         if (!(node instanceof MappingNode mapping)) {
             error(node, path, "expected a mapping of keys to values, found " + describe(node));
@@ -89,6 +97,10 @@ final class YamlNodes {
             String keyPath = join(path, key);
             if (entries.containsKey(key)) {
                 error(keyNode, keyPath, "duplicate key \"" + key + "\"");
+                continue;
+            }
+            if (refused.containsKey(key)) {
+                error(keyNode, keyPath, refused.get(key));
                 continue;
             }
             if (knownKeys != null && !knownKeys.contains(key)) {
@@ -187,6 +199,26 @@ final class YamlNodes {
             }
         }
         return values;
+    }
+
+    /** Reads each text of a list, or a single text as a list of one, where each item is reported on its own. */
+    interface ItemReader {
+        void read(Node item, String itemPath, String value);
+    }
+
+    void eachString(Node node, String path, ItemReader reader) {
+        if (node instanceof ScalarNode && !isNull(node)) {
+            reader.read(node, path, ((ScalarNode) node).getValue());
+            return;
+        }
+        List<Node> items = sequence(node, path);
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            String value = string(items.get(i), itemPath);
+            if (value != null) {
+                reader.read(items.get(i), itemPath, value);
+            }
+        }
     }
 
     <E extends Enum<E>> E enumValue(Node node, String path, Class<E> type) {

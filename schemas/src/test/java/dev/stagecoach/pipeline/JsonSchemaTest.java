@@ -67,4 +67,22 @@ class JsonSchemaTest {
                 .anySatisfy(m -> assertThat(m).contains("timout"))
                 .anySatisfy(m -> assertThat(m).contains("on_failure"));
     }
+
+    @Test
+    void schemaKnowsTheTriggersAndRefusesAnInlineWebhookSecret() throws IOException {
+        JsonNode triggers = YAML.readTree("""
+                pipeline:
+                  name: x
+                  triggers:
+                    - cron: {schedule: "0 3 * *"}
+                    - webhook: {secret: hunter2}
+                    - conditional: {metric: q, comparison: "=>", threshold: 1}
+                  stages:
+                    - {name: a, run: b}
+                """);
+        assertThat(schema().validate(triggers)).extracting(ValidationMessage::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("schedule"))
+                .anySatisfy(m -> assertThat(m).contains("secret"))
+                .anySatisfy(m -> assertThat(m).contains("comparison"));
+    }
 }

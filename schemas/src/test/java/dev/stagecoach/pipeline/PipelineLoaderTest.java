@@ -280,6 +280,7 @@ class PipelineLoaderTest {
                   stages:
                     - name: smoke
                       uses: http
+                      with: {url: https://staging.example.com/health}
                       pool: gpu
                       timeout: 1h30m
                       critical: false
@@ -297,6 +298,7 @@ class PipelineLoaderTest {
         assertThat(smoke.timeout()).isEqualTo(Duration.ofMinutes(90));
         assertThat(smoke.critical()).isFalse();
         assertThat(smoke.env()).containsOnly(entry("TARGET", "https://staging.example.com"), entry("RETRIES", "3"));
+        assertThat(smoke.with()).containsOnly(entry("url", "https://staging.example.com/health"));
         assertThat(definition.stage("gate")).map(StageSpec::kind).hasValue("noop");
     }
 

@@ -94,4 +94,24 @@ class PipelinePlanTest {
                 .isInstanceOfSatisfying(InvalidParametersException.class,
                         e -> assertThat(e.problems()).singleElement().asString().contains("did you mean \"token\""));
     }
+
+    @Test
+    void withJitterTheRetryScheduleIsShownAsARange() {
+        PipelineDefinition jittery = PipelineLoader.load("""
+                pipeline:
+                  name: jittery
+                  options:
+                    retry_policy: {max_attempts: 4, backoff: exponential, initial_delay: 2s, max_delay: 5s, jitter: 0.25}
+                  stages:
+                    - {name: upload, run: ./upload.sh}
+                    - {name: steady, run: ./steady.sh, retry: {max_attempts: 2, initial_delay: 1s}}
+                """, "jittery.yaml").orThrow();
+
+        PipelinePlan plan = PipelinePlan.of(jittery, Map.of());
+
+        assertThat(plan.waves().get(0).get(0).shortestRetryDelays())
+                .containsExactly(Duration.ofMillis(1500), Duration.ofSeconds(3), Duration.ofMillis(3750));
+        assertThat(plan.render()).contains("upload [shell on default] timeout 10m, 4 attempts, waits 1s500ms..2s, 3s..4s, 3s750ms..5s\n",
+                "steady [shell on default] timeout 10m, 2 attempts, waits 1s, after upload\n");
+    }
 }

@@ -72,4 +72,48 @@ class RetryPolicyTest {
         assertThat(policy.allowsAnotherAttemptAfter(3)).isFalse();
         assertThat(RetryPolicy.NONE.allowsAnotherAttemptAfter(1)).isFalse();
     }
+
+    @Test
+    void jitterShortensTheWaitByItsShareOfTheCallersUnit() {
+        RetryPolicy policy = new RetryPolicy(5, RetryPolicy.Backoff.EXPONENTIAL, Duration.ofSeconds(2), Duration.ofMinutes(10), 0.5);
+
+        assertThat(policy.delayAfter(3, 0.0)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(policy.delayAfter(3, 0.5)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(policy.delayAfter(3, 0.999)).isEqualTo(Duration.ofMillis(4004));
+        assertThat(policy.shortestDelayAfter(3)).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theSameUnitAlwaysGivesTheSameWait() {
+        RetryPolicy policy = new RetryPolicy(5, RetryPolicy.Backoff.LINEAR, Duration.ofMillis(750), Duration.ofMinutes(10), 0.3);
+
+        assertThat(policy.delayAfter(2, 0.42)).isEqualTo(policy.delayAfter(2, 0.42)).isEqualTo(Duration.ofMillis(1311));
+    }
+
+    @Test
+    void withoutJitterEveryUnitGivesTheDelayOfTheBackoff() {
+        RetryPolicy policy = new RetryPolicy(4, RetryPolicy.Backoff.FIXED, Duration.ofSeconds(3), Duration.ofMinutes(10));
+
+        assertThat(policy.jitter()).isZero();
+        assertThat(policy.delayAfter(1, 0.9)).isEqualTo(policy.delayAfter(1)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(policy.shortestDelayAfter(1)).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void fullJitterMayShortenTheWaitToAlmostNothingButNotBelowZero() {
+        RetryPolicy policy = new RetryPolicy(3, RetryPolicy.Backoff.FIXED, Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
+
+        assertThat(policy.delayAfter(1, 0.99)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.shortestDelayAfter(1)).isZero();
+    }
+
+    @Test
+    void jitterAndUnitOutsideTheirRangesAreMistakesOfTheCaller() {
+        assertThatThrownBy(() -> new RetryPolicy(3, RetryPolicy.Backoff.FIXED, Duration.ZERO, Duration.ZERO, 1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("jitter must be between 0 and 1, was 1.5");
+        RetryPolicy policy = new RetryPolicy(3, RetryPolicy.Backoff.FIXED, Duration.ofSeconds(1), Duration.ofSeconds(1), 0.5);
+        assertThatThrownBy(() -> policy.delayAfter(1, 1.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unit must be at least 0 and below 1, was 1.0");
+        assertThatThrownBy(() -> policy.delayAfter(1, -0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

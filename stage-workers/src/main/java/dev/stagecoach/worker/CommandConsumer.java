@@ -97,7 +97,6 @@ public class CommandConsumer implements ResultSink, HealthCheck {
     void stop(@Observes ShutdownEvent event) {
         feed.stop();
         watcher.stop();
-        slotThreads.shutdownNow();
         heartbeats.shutdownNow();
     }
 
@@ -128,7 +127,7 @@ public class CommandConsumer implements ResultSink, HealthCheck {
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "stagecoach-workers-" + config.pool());
         // Offsets are the claims: committed by the feed, one batch at a time, before the commands run.
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxConcurrency());
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, CommandFeed.inHand(config.maxConcurrency()));
         return properties;
     }
 

@@ -30,8 +30,9 @@ import org.jboss.logging.Logger;
  * worker starts each command. A claimed command whose worker dies is the engine's to retry: its
  * heartbeat deadline declares the attempt lost.
  *
- * <p>Commands are claimed only as far as this instance has free slots; the rest stay unclaimed
- * on the topic, where another instance of the pool can take them.
+ * <p>Commands are claimed only as far as this instance has room: its slots, plus as many again
+ * waiting in hand so that a slot that frees has its next command at once instead of a poll and
+ * a commit later. The rest stay unclaimed on the topic, where another instance can take them.
  */
 public final class CommandFeed implements Runnable {
 
@@ -59,12 +60,18 @@ public final class CommandFeed implements Runnable {
     private volatile boolean stopping;
     private volatile boolean joined;
 
+    /** @param slotThreads runs at most {@code slots} commands at once and queues the ones in hand */
     public CommandFeed(Consumer<String, byte[]> consumer, String topic, int slots, ExecutorService slotThreads, Handler handler) {
         this.consumer = consumer;
         this.topic = topic;
         this.handler = handler;
         this.slotThreads = slotThreads;
-        this.slots = new Semaphore(slots);
+        this.slots = new Semaphore(inHand(slots));
+    }
+
+    /** How many commands an instance with this many slots claims at most: running and waiting together. */
+    public static int inHand(int slots) {
+        return 2 * slots;
     }
 
     /** True once the feed has joined its consumer group, whatever partitions it was given. */
@@ -73,8 +80,8 @@ public final class CommandFeed implements Runnable {
     }
 
     /**
-     * Asks the polling thread to leave the group and close the consumer within a poll; running
-     * attempts carry on. No wakeup: one could break into a claim whose commit then may or may
+     * Asks the polling thread to leave the group and close the consumer within a poll; the
+     * commands it claimed run to their end, then the slot threads stop. No wakeup: one could break into a claim whose commit then may or may
      * not have happened, and the commands it claimed would run nowhere.
      */
     public void stop() {
@@ -112,6 +119,9 @@ public final class CommandFeed implements Runnable {
         } finally {
             joined = false; // so that the readiness check reports it
             consumer.close();
+            // Shut down here, not by whoever called stop(): the last batch claimed before the
+            // loop ended must still reach the threads. Commands in hand run to their end.
+            slotThreads.shutdown();
         }
     }
 

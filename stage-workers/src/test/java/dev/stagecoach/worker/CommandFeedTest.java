@@ -86,22 +86,23 @@ class CommandFeedTest {
     }
 
     @Test
-    void aBusyWorkerClaimsNoMoreCommandsThanItHasSlots() throws Exception {
+    void aBusyWorkerClaimsNoMoreCommandsThanItHasInHand() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Queue<String> started = new ConcurrentLinkedQueue<>();
-        send(List.of(execute("a/s/1"), execute("b/s/1"), execute("c/s/1")), 0);
+        send(List.of(execute("a/s/1"), execute("b/s/1"), execute("c/s/1"), execute("d/s/1")), 0);
         start(1, handler(command -> {
             started.add(command.getAttemptId());
             await().atMost(Duration.ofSeconds(30)).until(() -> release.getCount() == 0);
         }));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> committed(0) == 1);
+        // One slot: one command runs and one waits in hand; the other two stay unclaimed for other workers.
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(0) == CommandFeed.inHand(1));
         assertThat(started).containsExactly("a/s/1");
 
         release.countDown();
-        await().atMost(Duration.ofSeconds(30)).until(() -> started.size() == 3);
-        assertThat(started).containsExactly("a/s/1", "b/s/1", "c/s/1");
-        await().atMost(Duration.ofSeconds(30)).until(() -> committed(0) == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> started.size() == 4);
+        assertThat(started).containsExactly("a/s/1", "b/s/1", "c/s/1", "d/s/1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(0) == 4);
     }
 
     @Test
@@ -136,7 +137,7 @@ class CommandFeedTest {
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, slots), new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, CommandFeed.inHand(slots)), new StringDeserializer(), new ByteArrayDeserializer());
         CommandFeed feed = new CommandFeed(consumer, topic, slots, threads, handler);
         Thread thread = new Thread(feed, "feed-" + feeds.size());
         thread.start();
@@ -203,7 +204,6 @@ class CommandFeedTest {
     private record Running(CommandFeed feed, Thread thread, ExecutorService threads) {
         void stop() {
             feed.stop();
-            threads.shutdown();
             try {
                 thread.join(30_000);
                 threads.awaitTermination(30, TimeUnit.SECONDS);

@@ -23,7 +23,18 @@ public sealed interface EngineEvent {
 
     /** @param outcome SUCCEEDED, FAILED, TIMED_OUT or CANCELLED, as the worker saw it */
     record StageFinished(String stage, String attemptId, Outcome outcome, Integer exitCode, Long durationMillis,
-                         String error, List<String> outputTail, Map<String, Double> metrics) implements EngineEvent {
+                         String error, List<String> outputTail, Map<String, Double> metrics, Map<String, String> outputs)
+            implements EngineEvent {
+
+        public StageFinished {
+            outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+        }
+
+        /** A result without outputs. */
+        public StageFinished(String stage, String attemptId, Outcome outcome, Integer exitCode, Long durationMillis,
+                             String error, List<String> outputTail, Map<String, Double> metrics) {
+            this(stage, attemptId, outcome, exitCode, durationMillis, error, outputTail, metrics, Map.of());
+        }
     }
 
     record Cancel(String by, String comment) implements EngineEvent {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ExpandedPipeline {
 
+    final PipelineDefinition declared;
     final PipelineDefinition definition;
     private final Map<String, StageSpec> byName = new HashMap<>();
     private final Set<String> finallyNames = new HashSet<>();
@@ -26,7 +27,8 @@ final class ExpandedPipeline {
     // Rollback steps are derived from their stage on first use.
     private final Map<String, Optional<StageSpec>> derived = new ConcurrentHashMap<>();
 
-    private ExpandedPipeline(PipelineDefinition expanded) {
+    private ExpandedPipeline(PipelineDefinition declared, PipelineDefinition expanded) {
+        this.declared = declared;
         this.definition = expanded;
         expanded.stages().forEach(s -> byName.put(s.name(), s));
         expanded.finallyStages().forEach(s -> {
@@ -37,7 +39,7 @@ final class ExpandedPipeline {
     }
 
     static ExpandedPipeline of(PipelineDefinition declared) {
-        return new ExpandedPipeline(ShardExpansion.expand(declared));
+        return new ExpandedPipeline(declared, ShardExpansion.expand(declared));
     }
 
     Optional<StageSpec> stage(String name) {

@@ -39,6 +39,15 @@ public final class RunEngine {
     // Keyed by identity: the caller keeps one definition object per pipeline revision, and a
     // record's own hashCode would walk every stage on each lookup.
     private final Map<PipelineDefinition, ExpandedPipeline> expanded = new IdentityHashMap<>();
+    private final SecretSource secrets;
+
+    public RunEngine() {
+        this(SecretSource.NONE);
+    }
+
+    public RunEngine(SecretSource secrets) {
+        this.secrets = secrets;
+    }
 
     public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition declared) {
         // Shards are scheduled like stages; a definition without fan-out comes back as it is.
@@ -175,7 +184,7 @@ public final class RunEngine {
                 .filter(r -> !r.passed() && r.gate().severity() == Gate.Severity.FAIL).toList();
         if (finished.outcome() == Outcome.SUCCEEDED && failedGates.isEmpty()) {
             step.put(stage.finished(StageStatus.SUCCEEDED, step.now, finished.durationMillis(), finished.exitCode(),
-                    null, finished.outputTail(), finished.metrics()));
+                    null, finished.outputTail(), finished.metrics(), finished.outputs()));
             step.event("STAGE_SUCCEEDED", stage.name(), stage.attempts(), "in " + millis(finished.durationMillis()));
             return null;
         }
@@ -228,7 +237,7 @@ public final class RunEngine {
             step.event("STAGE_APPROVED", stageName, null, "approved by " + displayRequester(decision.by()) + comment);
         } else {
             String why = "rejected by " + displayRequester(decision.by()) + comment;
-            step.put(stage.decided(decision).finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of()));
+            step.put(stage.decided(decision).finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of()));
             step.event("STAGE_REJECTED", stageName, null, why);
         }
         return null;
@@ -282,7 +291,7 @@ public final class RunEngine {
                     yield "approval timer " + timer.timerId() + " fired after the decision";
                 }
                 String why = "no approval within " + Durations.format(step.spec(stage.name()).manualApproval().timeout());
-                step.put(stage.finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of()));
+                step.put(stage.finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of()));
                 step.event("STAGE_REJECTED", stage.name(), null, why);
                 yield null;
             }
@@ -307,7 +316,7 @@ public final class RunEngine {
         StageSpec spec = step.spec(stage.name());
         RetryPolicy policy = step.definition.retryPolicyOf(spec);
         if (spec.onFailure() != OnFailure.ABORT && policy.allowsAnotherAttemptAfter(stage.attemptsThisRound())) {
-            Instant retryAt = step.now.plus(policy.delayAfter(stage.attemptsThisRound()));
+            Instant retryAt = step.now.plus(policy.delayAfter(stage.attemptsThisRound(), Timers.jitterUnit(stage.attemptId())));
             step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail));
             step.effect(new Effect.ScheduleTimer(Timers.retry(stage.name(), stage.attempts() + 1), retryAt));
             step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attemptsThisRound() + " of "
@@ -319,7 +328,7 @@ public final class RunEngine {
             }
             return;
         }
-        step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics()));
+        step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics(), Map.of()));
         step.event("STAGE_FAILED", stage.name(), stage.attempts(), why);
     }
 
@@ -369,7 +378,7 @@ public final class RunEngine {
             boolean ready = stage.status() == StageStatus.PENDING
                     && needs.get(stage.name()).stream().allMatch(n -> satisfies(step, step.state.stage(n)));
             String condition = step.spec(stage.name()).when();
-            if (ready && condition != null && !Conditions.holds(condition, step.state)) {
+            if (ready && condition != null && !Conditions.holds(condition, step.state, step.pipeline.declared)) {
                 String why = "skipped: its condition is false: " + condition;
                 step.put(stage.ended(StageStatus.SKIPPED, step.now, why));
                 step.event("STAGE_SKIPPED", stage.name(), null, why);
@@ -416,7 +425,7 @@ public final class RunEngine {
                 return;
             }
             String condition = stage.status() == StageStatus.PENDING ? step.spec(stage.name()).when() : null;
-            if (condition != null && !Conditions.holds(condition, step.state)) {
+            if (condition != null && !Conditions.holds(condition, step.state, step.pipeline.declared)) {
                 String why = "skipped: its condition is false: " + condition;
                 step.put(stage.ended(StageStatus.SKIPPED, step.now, why));
                 step.event("STAGE_SKIPPED", stage.name(), null, why);
@@ -479,9 +488,11 @@ public final class RunEngine {
         int attempt = stage.attempts() + 1;
         String attemptId = Timers.attemptId(step.state.runId(), stage.name(), attempt);
         step.put(stage.dispatched(attempt, attemptId, step.now));
+        StageEnvironment environment = StageEnvironment.of(step.state, spec, attempt, step.pipeline.declared, secrets);
+        List<String> masked = new ArrayList<>(ParameterBinder.secretValues(step.definition, step.state.parameters()));
+        masked.addAll(environment.secretValues());
         step.effect(new Effect.DispatchStage(stage.name(), attempt, attemptId, spec.pool(), spec.kind(), spec.run(),
-                StageEnvironment.of(step.state, spec, attempt),
-                ParameterBinder.secretValues(step.definition, step.state.parameters()), spec.timeout()));
+                environment.env(), masked, spec.timeout()));
         step.event("STAGE_DISPATCHED", stage.name(), attempt, "to pool " + spec.pool());
     }
 

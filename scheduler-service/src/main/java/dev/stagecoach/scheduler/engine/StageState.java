@@ -14,6 +14,7 @@ import java.util.Map;
  * @param retryAt when the next attempt is due, while in {@link StageStatus#RETRY_WAIT}
  * @param awaitingSince when the stage started waiting for approval
  * @param approval the decision of the person who approved or rejected it
+ * @param outputs the values the last attempt set ({@code ::output name=value}); later stages read them
  */
 public record StageState(
         String name,
@@ -34,16 +35,18 @@ public record StageState(
         Integer exitCode,
         String error,
         List<String> outputTail,
-        Map<String, Double> metrics) {
+        Map<String, Double> metrics,
+        Map<String, String> outputs) {
 
     public StageState {
         outputTail = outputTail == null ? List.of() : List.copyOf(outputTail);
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
     }
 
     public static StageState pending(String name) {
         return new StageState(name, StageStatus.PENDING, 0, 0, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, List.of(), Map.of());
+                null, null, null, List.of(), Map.of(), Map.of());
     }
 
     /** Attempts made since the run last started or resumed: what the retry policy counts. */
@@ -59,66 +62,66 @@ public record StageState(
         }
         return new StageState(name, next, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
                 finishedAt, deadline, heartbeatDeadline, retryAt, awaitingSince, approval, durationMillis, exitCode, error,
-                outputTail, metrics);
+                outputTail, metrics, outputs);
     }
 
     StageState dispatched(int attempt, String newAttemptId, Instant at) {
         return new StageState(name, to(StageStatus.DISPATCHED).status, attempt, attemptsBeforeResume, newAttemptId, null,
-                at, null, null, null, null, null, awaitingSince, approval, null, null, null, List.of(), Map.of());
+                at, null, null, null, null, null, awaitingSince, approval, null, null, null, List.of(), Map.of(), Map.of());
     }
 
     StageState awaitingApproval(Instant since, Instant timeoutAt) {
         return new StageState(name, to(StageStatus.AWAITING_APPROVAL).status, attempts, attemptsBeforeResume, attemptId,
-                null, null, null, null, timeoutAt, null, null, since, null, null, null, null, List.of(), Map.of());
+                null, null, null, null, timeoutAt, null, null, since, null, null, null, null, List.of(), Map.of(), Map.of());
     }
 
     StageState decided(Approval decision) {
         return new StageState(name, status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
                 finishedAt, null, heartbeatDeadline, retryAt, awaitingSince, decision, durationMillis, exitCode, error,
-                outputTail, metrics);
+                outputTail, metrics, outputs);
     }
 
     StageState started(String byWorker, Instant at, Instant newDeadline, Instant newHeartbeatDeadline) {
         return new StageState(name, to(StageStatus.RUNNING).status, attempts, attemptsBeforeResume, attemptId, byWorker,
                 dispatchedAt, at, null, newDeadline, newHeartbeatDeadline, null, awaitingSince, approval, null, null, null,
-                List.of(), Map.of());
+                List.of(), Map.of(), Map.of());
     }
 
     StageState heartbeat(Instant newHeartbeatDeadline) {
         return new StageState(name, status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
                 finishedAt, deadline, newHeartbeatDeadline, retryAt, awaitingSince, approval, durationMillis, exitCode, error,
-                outputTail, metrics);
+                outputTail, metrics, outputs);
     }
 
     StageState finished(StageStatus outcome, Instant at, Long duration, Integer exit, String why,
-                        List<String> tail, Map<String, Double> stageMetrics) {
+                        List<String> tail, Map<String, Double> stageMetrics, Map<String, String> stageOutputs) {
         return new StageState(name, to(outcome).status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt,
                 startedAt == null ? dispatchedAt : startedAt, at, null, null, null, awaitingSince, approval, duration, exit,
-                why, tail, stageMetrics);
+                why, tail, stageMetrics, stageOutputs);
     }
 
     StageState waitingForRetry(Instant at, Instant nextTry, Long duration, Integer exit, String why, List<String> tail) {
         // metrics stay: a gate that failed the attempt reads them in the report
         return new StageState(name, to(StageStatus.RETRY_WAIT).status, attempts, attemptsBeforeResume, attemptId, worker,
-                dispatchedAt, startedAt, at, null, null, nextTry, awaitingSince, approval, duration, exit, why, tail, metrics);
+                dispatchedAt, startedAt, at, null, null, nextTry, awaitingSince, approval, duration, exit, why, tail, metrics, outputs);
     }
 
     StageState ended(StageStatus outcome, Instant at, String why) {
         return new StageState(name, to(outcome).status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt,
-                startedAt, at, null, null, null, awaitingSince, approval, durationMillis, exitCode, why, outputTail, metrics);
+                startedAt, at, null, null, null, awaitingSince, approval, durationMillis, exitCode, why, outputTail, metrics, outputs);
     }
 
     /** The metrics of the attempt that just ended, kept even when a gate fails it. */
     StageState withMetrics(Map<String, Double> reported) {
         return new StageState(name, status, attempts, attemptsBeforeResume, attemptId, worker, dispatchedAt, startedAt,
                 finishedAt, deadline, heartbeatDeadline, retryAt, awaitingSince, approval, durationMillis, exitCode, error,
-                outputTail, reported);
+                outputTail, reported, outputs);
     }
 
     /** A rollback step runs again (before another retry, or for the run): a new attempt, nothing else kept. */
     StageState again() {
         return new StageState(name, StageStatus.PENDING, attempts, attempts, attemptId, null, null, null, null, null, null,
-                null, null, null, null, null, null, List.of(), Map.of());
+                null, null, null, null, null, null, List.of(), Map.of(), Map.of());
     }
 
     /** Back to PENDING for a resumed run; the attempt count goes on, the retry budget starts afresh. */
@@ -127,6 +130,6 @@ public record StageState(
             throw new IllegalStateException("Expected stage \"" + name + "\" to be FAILED, CANCELLED or SKIPPED to run again, but it is " + status);
         }
         return new StageState(name, StageStatus.PENDING, attempts, attempts, attemptId, null, null, null, null, null, null,
-                null, null, null, null, null, null, List.of(), Map.of());
+                null, null, null, null, null, null, List.of(), Map.of(), Map.of());
     }
 }

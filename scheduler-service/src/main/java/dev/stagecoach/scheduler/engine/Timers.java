@@ -43,4 +43,14 @@ final class Timers {
             return null;
         }
     }
+
+    /**
+     * A number in [0, 1) that the retry policy's jitter scales the wait by. Derived from the
+     * attempt id so that the engine stays a function of its inputs: a replayed event waits as
+     * long as the first time, and different stages and runs still spread their retries.
+     */
+    static double jitterUnit(String attemptId) {
+        long bits = attemptId == null ? 0 : attemptId.hashCode() * 0x9E3779B97F4A7C15L;
+        return (bits >>> 11) * 0x1.0p-53;
+    }
 }

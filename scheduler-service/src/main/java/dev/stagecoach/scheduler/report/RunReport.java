@@ -1,16 +1,24 @@
 package dev.stagecoach.scheduler.report;
 
+import dev.stagecoach.pipeline.Aggregation;
 import dev.stagecoach.pipeline.Gate;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
+import dev.stagecoach.pipeline.ShardExpansion;
+import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.engine.RunState;
+import dev.stagecoach.scheduler.engine.StageResults;
 import dev.stagecoach.scheduler.engine.StageState;
 import dev.stagecoach.scheduler.engine.StageStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The Markdown execution report of a run: summary, stage table, failures, metrics and
@@ -28,7 +36,9 @@ public final class RunReport {
         stages(md, run, definition);
         failures(md, run);
         approvals(md, run);
+        fanout(md, run, definition);
         metrics(md, run);
+        outputs(md, run);
         gates(md, run, definition);
         recommendations(md, run, definition);
         return md.toString();
@@ -151,6 +161,45 @@ public final class RunReport {
         for (StageState stage : measured) {
             new TreeMap<>(stage.metrics()).forEach((name, value) ->
                     md.append("| ").append(stage.name()).append(" | ").append(name).append(" | ").append(value).append(" |\n"));
+        }
+        md.append('\n');
+    }
+
+    /** One row per fanned-out stage: its shards folded into one result, as later stages read it. */
+    private static void fanout(StringBuilder md, RunState run, PipelineDefinition definition) {
+        Set<String> fanned = new LinkedHashSet<>();
+        run.stageList().stream().map(StageState::name).filter(ShardExpansion::isShard).map(ShardExpansion::stageOf).forEach(fanned::add);
+        if (fanned.isEmpty()) {
+            return;
+        }
+        md.append("## Fan-out\n\n| Stage | Shards | Status | Metrics (combined) | Outputs by shard |\n|---|---|---|---|---|\n");
+        for (String stage : fanned) {
+            StageResults.Result result = StageResults.of(stage, run, definition).orElseThrow();
+            Map<String, Aggregation> aggregate = definition == null ? Map.of()
+                    : definition.stage(stage).map(StageSpec::aggregate).orElse(Map.of());
+            List<String> metrics = new ArrayList<>();
+            result.metrics().forEach((name, value) -> metrics.add(name + " = " + value + " ("
+                    + aggregate.getOrDefault(name, Aggregation.DEFAULT).name().toLowerCase(Locale.ROOT) + ")"));
+            List<String> outputs = new ArrayList<>();
+            result.outputsByShard().forEach((shard, values) -> outputs.add("#" + shard + ": " + new TreeMap<>(values).entrySet().stream()
+                    .map(e -> e.getKey() + "=`" + e.getValue() + "`").collect(Collectors.joining(", "))));
+            md.append("| ").append(stage).append(" | ").append(result.shards()).append(" | ").append(result.status())
+                    .append(" | ").append(metrics.isEmpty() ? "–" : String.join("; ", metrics))
+                    .append(" | ").append(outputs.isEmpty() ? "–" : String.join("; ", outputs)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static void outputs(StringBuilder md, RunState run) {
+        List<StageState> withOutputs = run.stageList().stream()
+                .filter(s -> !s.outputs().isEmpty() && !ShardExpansion.isShard(s.name())).toList();
+        if (withOutputs.isEmpty()) {
+            return;
+        }
+        md.append("## Outputs\n\n| Stage | Output | Value |\n|---|---|---|\n");
+        for (StageState stage : withOutputs) {
+            new TreeMap<>(stage.outputs()).forEach((name, value) ->
+                    md.append("| ").append(stage.name()).append(" | ").append(name).append(" | `").append(value).append("` |\n"));
         }
         md.append('\n');
     }

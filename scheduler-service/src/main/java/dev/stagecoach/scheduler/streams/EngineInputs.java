@@ -32,7 +32,7 @@ final class EngineInputs {
                 case HEARTBEAT -> new EngineEvent.StageHeartbeat(result.getStage(), result.getAttemptId());
                 case FINISHED -> new EngineEvent.StageFinished(result.getStage(), result.getAttemptId(),
                         outcome(result), result.getExitCode(), result.getDurationMillis(), result.getError(),
-                        List.copyOf(result.getOutputTail()), Map.copyOf(result.getMetrics()));
+                        List.copyOf(result.getOutputTail()), Map.copyOf(result.getMetrics()), Map.copyOf(result.getOutputs()));
                 case UNKNOWN -> null;
             };
         }

@@ -24,7 +24,8 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
 
     private static final Logger LOG = Logger.getLogger(RunEngineProcessor.class);
 
-    private final RunEngine engine = new RunEngine();
+    // secrets.<NAME> in a stage's env: the scheduler's environment variable STAGECOACH_SECRET_<NAME>.
+    private final RunEngine engine = new RunEngine(name -> System.getenv("STAGECOACH_SECRET_" + name));
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
     private ProcessorContext<String, Object> context;

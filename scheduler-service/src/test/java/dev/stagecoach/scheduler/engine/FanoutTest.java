@@ -3,6 +3,7 @@ package dev.stagecoach.scheduler.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +62,58 @@ class FanoutTest {
         assertThat(run.dispatches()).hasSize(6);
         assertThat(run.dispatches()).extracting(d -> d.env().get("MATRIX_OS") + "/" + d.env().get("MATRIX_JDK"))
                 .containsExactly("linux/17", "linux/21", "linux/25", "mac/17", "mac/21", "mac/25");
+    }
+
+    @Test
+    void aFannedOutStageCombinesItsShardsMetricsAsDeclaredAndKeepsOutputsByShard() {
+        EngineDriver run = new EngineDriver("""
+                pipeline:
+                  name: combined
+                  options: {parallel_workers: 3}
+                  stages:
+                    - name: test
+                      run: ./test
+                      parallel: 3
+                      aggregate: {coverage: min, duration: max}
+                    - name: publish
+                      run: ./publish
+                      when: stages.test.metrics.coverage >= 80 && stages.test.metrics.tests == 30
+                      env:
+                        COVERAGE: "${{ stages.test.metrics.coverage }}% over ${{ stages.test.metrics.tests }} tests"
+                """).start(Map.of());
+        double[] coverage = {91, 84.5, 88};
+        for (int i = 0; i < 3; i++) {
+            String shard = "test#" + i;
+            run.started(shard).apply(new EngineEvent.StageFinished(shard, run.attemptId(shard), EngineEvent.Outcome.SUCCEEDED,
+                    0, 5L, null, List.of(), Map.of("coverage", coverage[i], "tests", 10.0, "duration", 3.0 + i),
+                    Map.of("report", "shard-" + i + ".xml")));
+        }
+
+        StageResults.Result test = StageResults.of("test", run.state, run.definition).orElseThrow();
+        assertThat(test.status()).isEqualTo("SUCCEEDED");
+        assertThat(test.metrics()).containsEntry("coverage", 84.5).containsEntry("tests", 30.0).containsEntry("duration", 5.0);
+        assertThat(test.outputsByShard()).containsEntry(1, Map.of("report", "shard-1.xml")).hasSize(3);
+        assertThat(run.dispatchedStages()).endsWith("publish");
+        assertThat(run.dispatches().get(3).env()).containsEntry("COVERAGE", "84.5% over 30 tests");
+    }
+
+    @Test
+    void aLaterStageReadsAnEarlierStagesOutputThroughItsEnvironment() {
+        EngineDriver run = new EngineDriver("""
+                pipeline:
+                  name: outputs
+                  stages:
+                    - name: build
+                      run: ./build
+                      outputs: [version]
+                    - name: deploy
+                      needs: [build]
+                      run: ./deploy
+                      env: {VERSION: "v${{ stages.build.outputs.version }}"}
+                """).start(Map.of()).started("build");
+        run.apply(new EngineEvent.StageFinished("build", run.attemptId("build"), EngineEvent.Outcome.SUCCEEDED, 0, 5L, null,
+                List.of(), Map.of(), Map.of("version", "1.4.2")));
+
+        assertThat(run.dispatches().get(1).env()).containsEntry("VERSION", "v1.4.2");
     }
 }

@@ -6,15 +6,29 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A parsed condition of the pipeline language, e.g.
+ * A parsed expression of the pipeline language: a {@code when} condition, the inside of a
+ * {@code ${{ ... }}} {@link Interpolation}, or a trigger's event filter, e.g.
  * {@code params.environment == 'production' && stages.test.status == 'SUCCEEDED'}.
- * Values are text, numbers or booleans; a reference names {@code params.<name>},
- * {@code stages.<name>.status} or {@code run.id}/{@code run.pipeline}. Expressions are
+ * Values are text, numbers or booleans; a reference is a dotted path such as
+ * {@code params.version}. The loader decides which paths a place may read. Expressions are
  * evaluated by the engine and never spliced into shell text.
  */
 public sealed interface Expression {
 
-    /** Looks a reference up while evaluating; returns null for "no value". */
+    /**
+     * Looks a reference up while evaluating; returns null for "no value". The path is the
+     * reference split at its dots, as written:
+     * <ul>
+     * <li>{@code [params, <name>]}: a run parameter;</li>
+     * <li>{@code [stages, <stage>, status]}: a stage's status, e.g. {@code SUCCEEDED};</li>
+     * <li>{@code [stages, <stage>, outputs, <key>]}: a value the stage printed as {@code ::output key=value};</li>
+     * <li>{@code [stages, <stage>, metrics, <key>]}: a metric it printed as {@code ::metric key=value}
+     *     (for a fanned-out stage, its shards' values combined by {@code aggregate});</li>
+     * <li>{@code [run, id]}, {@code [run, pipeline]}, {@code [run, started_at]} (ISO-8601);</li>
+     * <li>{@code [secrets, <NAME>]}: a secret of the deployment, by name;</li>
+     * <li>{@code [payload, ...]} in a webhook trigger's params, {@code [event, ...]} in an event trigger's filter.</li>
+     * </ul>
+     */
     interface Context extends Function<List<String>, String> {
     }
 
@@ -27,6 +41,11 @@ public sealed interface Expression {
 
     default boolean test(Context context) {
         return truthy(evaluate(context));
+    }
+
+    /** A value as text: numbers without trailing zeros, {@code true}/{@code false}, null for no value. */
+    static String text(Object value) {
+        return value instanceof BigDecimal n ? n.stripTrailingZeros().toPlainString() : value == null ? null : value.toString();
     }
 
     static boolean truthy(Object value) {
@@ -99,10 +118,10 @@ public sealed interface Expression {
             if (x != null && y != null) {
                 order = x.compareTo(y);
             } else if (operator.equals("==") || operator.equals("!=")) {
-                boolean equal = Objects.equals(text(a), text(b));
+                boolean equal = Objects.equals(Expression.text(a), Expression.text(b));
                 return operator.equals("==") == equal;
             } else {
-                order = String.valueOf(text(a)).compareTo(String.valueOf(text(b)));
+                order = String.valueOf(Expression.text(a)).compareTo(String.valueOf(Expression.text(b)));
             }
             return switch (operator) {
                 case "==" -> order == 0;
@@ -117,10 +136,6 @@ public sealed interface Expression {
         @Override
         public List<Reference> references() {
             return java.util.stream.Stream.concat(left.references().stream(), right.references().stream()).toList();
-        }
-
-        private static String text(Object value) {
-            return value instanceof BigDecimal n ? n.stripTrailingZeros().toPlainString() : value == null ? null : value.toString();
         }
 
         private static BigDecimal number(Object value) {

@@ -22,18 +22,37 @@ public final class ExpressionParser {
     }
 
     private final String text;
+    private final int end;
+    /** What the text is called in messages: a condition stands alone, an expression is embedded in a longer text. */
+    private final String called;
     private int at;
 
-    private ExpressionParser(String text) {
+    private ExpressionParser(String text, int from, int end, String called) {
         this.text = text;
+        this.at = from;
+        this.end = end;
+        this.called = called;
     }
 
     public static Expression parse(String text) {
-        ExpressionParser parser = new ExpressionParser(text);
+        return parse(text, 0, text.length(), "condition");
+    }
+
+    /**
+     * Parses {@code text} from index {@code from} up to {@code end}. Columns, in errors and in
+     * references, count from the start of {@code text}, so that an expression embedded in a
+     * longer value (see {@link Interpolation}) is located within that value.
+     */
+    static Expression parse(String text, int from, int end) {
+        return parse(text, from, end, "expression");
+    }
+
+    private static Expression parse(String text, int from, int end, String called) {
+        ExpressionParser parser = new ExpressionParser(text, from, end, called);
         Expression expression = parser.or();
         parser.skipSpaces();
-        if (parser.at < text.length()) {
-            throw new ParseException("unexpected \"" + text.substring(parser.at) + "\"", parser.at + 1);
+        if (parser.at < end) {
+            throw new ParseException("unexpected \"" + text.substring(parser.at, end).stripTrailing() + "\"", parser.at + 1);
         }
         return expression;
     }
@@ -56,7 +75,7 @@ public final class ExpressionParser {
 
     private Expression not() {
         skipSpaces();
-        if (at < text.length() && text.charAt(at) == '!' && !text.startsWith("!=", at)) {
+        if (at < end && text.charAt(at) == '!' && !(at + 1 < end && text.charAt(at + 1) == '=')) {
             at++;
             return new Expression.Not(not());
         }
@@ -75,8 +94,8 @@ public final class ExpressionParser {
 
     private Expression primary() {
         skipSpaces();
-        if (at >= text.length()) {
-            throw new ParseException("the condition ends where a value was expected", at + 1);
+        if (at >= end) {
+            throw new ParseException("the " + called + " ends where a value was expected", at + 1);
         }
         char c = text.charAt(at);
         if (c == '(') {
@@ -88,17 +107,17 @@ public final class ExpressionParser {
             return inner;
         }
         if (c == '\'' || c == '"') {
-            int end = text.indexOf(c, at + 1);
-            if (end < 0) {
+            int close = text.indexOf(c, at + 1);
+            if (close < 0 || close >= end) {
                 throw new ParseException("a text that starts with " + c + " is never closed", at + 1);
             }
-            String value = text.substring(at + 1, end);
-            at = end + 1;
+            String value = text.substring(at + 1, close);
+            at = close + 1;
             return new Expression.Literal(value);
         }
         if (Character.isDigit(c) || c == '-') {
             int start = at++;
-            while (at < text.length() && (Character.isDigit(text.charAt(at)) || text.charAt(at) == '.')) {
+            while (at < end && (Character.isDigit(text.charAt(at)) || text.charAt(at) == '.')) {
                 at++;
             }
             try {
@@ -111,7 +130,7 @@ public final class ExpressionParser {
             int start = at;
             List<String> path = new ArrayList<>();
             path.add(identifier());
-            while (at < text.length() && text.charAt(at) == '.') {
+            while (at < end && text.charAt(at) == '.') {
                 at++;
                 path.add(identifier());
             }
@@ -125,7 +144,7 @@ public final class ExpressionParser {
 
     private String identifier() {
         int start = at;
-        while (at < text.length() && (Character.isLetterOrDigit(text.charAt(at)) || "_-".indexOf(text.charAt(at)) >= 0)) {
+        while (at < end && (Character.isLetterOrDigit(text.charAt(at)) || "_-".indexOf(text.charAt(at)) >= 0)) {
             at++;
         }
         if (start == at) {
@@ -136,7 +155,7 @@ public final class ExpressionParser {
 
     private boolean take(String token) {
         skipSpaces();
-        if (text.startsWith(token, at)) {
+        if (at + token.length() <= end && text.startsWith(token, at)) {
             at += token.length();
             return true;
         }
@@ -144,7 +163,7 @@ public final class ExpressionParser {
     }
 
     private void skipSpaces() {
-        while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+        while (at < end && Character.isWhitespace(text.charAt(at))) {
             at++;
         }
     }
