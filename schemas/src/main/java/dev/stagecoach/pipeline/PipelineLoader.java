@@ -102,14 +102,14 @@ public final class PipelineLoader {
         /** Conditions and interpolations are checked once every parameter and stage is known. */
         private final List<ReferenceCheck.Use> expressions = new ArrayList<>();
         private final StageInputs inputs;
-        private final StageResults results;
+        private final StageResultReading results;
         /** Options a run may set, declared like parameters (type, default, min, max). */
         private final List<ParameterSpec> optionParameters = new ArrayList<>();
 
         Reading(YamlNodes nodes) {
             this.nodes = nodes;
             this.inputs = new StageInputs(nodes, expressions);
-            this.results = new StageResults(nodes);
+            this.results = new StageResultReading(nodes);
         }
 
         PipelineDefinition pipeline(Node node) {

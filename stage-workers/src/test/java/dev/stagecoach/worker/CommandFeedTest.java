@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -64,18 +65,27 @@ class CommandFeedTest {
     @Test
     void everyAttemptRunsExactlyOnceWhileWorkersJoinAndLeaveThePool() {
         Queue<String> executed = new ConcurrentLinkedQueue<>();
+        AtomicBoolean holding = new AtomicBoolean(true);
         CommandFeed.Handler handler = handler(command -> {
             executed.add(command.getAttemptId());
-            pause(15); // a stage that takes a moment, so that rebalances catch commands in flight
+            // Held while a worker joins or leaves, so that the rebalance catches commands in flight.
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .untilFalse(holding);
         });
         List<String> attempts = IntStream.range(0, 300).mapToObj(i -> "run-" + i + "/build/1").toList();
         send(attempts.stream().map(CommandFeedTest::execute).toList());
 
         Running first = start(2, handler);
-        await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= 30);
-        start(2, handler);
+        await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= 2);
+        Running second = start(2, handler);
+        await().atMost(Duration.ofSeconds(60)).until(second.feed()::joined);
+        holding.set(false);
+
         await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= 120);
-        start(2, handler);
+        holding.set(true);
+        Running third = start(2, handler);
+        await().atMost(Duration.ofSeconds(60)).until(third.feed()::joined);
+        holding.set(false);
         first.stop();
         await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= attempts.size());
         feeds.forEach(Running::stop);
@@ -191,14 +201,6 @@ class CommandFeedTest {
                 throw new AssertionError("unexpected unreadable record at offset " + record.offset());
             }
         };
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private record Running(CommandFeed feed, Thread thread, ExecutorService threads) {

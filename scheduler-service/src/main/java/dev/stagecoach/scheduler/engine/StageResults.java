@@ -39,8 +39,7 @@ public final class StageResults {
         if (shards.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, Aggregation> aggregate = declared == null ? Map.of()
-                : declared.stage(stage).map(StageSpec::aggregate).orElse(Map.of());
+        Optional<StageSpec> spec = declared == null ? Optional.empty() : declared.stage(stage);
         Map<String, List<Double>> reported = new TreeMap<>();
         Map<Integer, Map<String, String>> outputs = new TreeMap<>();
         for (StageState shard : shards) {
@@ -50,7 +49,8 @@ public final class StageResults {
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        reported.forEach((name, values) -> metrics.put(name, aggregate.getOrDefault(name, Aggregation.DEFAULT).combine(values)));
+        reported.forEach((name, values) -> metrics.put(name,
+                spec.map(st -> st.aggregationOf(name)).orElse(Aggregation.DEFAULT).combine(values)));
         return Optional.of(new Result(statusOf(shards), metrics, outputs, shards.size()));
     }
 

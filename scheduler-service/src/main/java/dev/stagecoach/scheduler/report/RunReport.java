@@ -16,8 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -153,16 +155,7 @@ public final class RunReport {
     }
 
     private static void metrics(StringBuilder md, RunState run) {
-        List<StageState> measured = run.stageList().stream().filter(s -> !s.metrics().isEmpty()).toList();
-        if (measured.isEmpty()) {
-            return;
-        }
-        md.append("## Metrics\n\n| Stage | Metric | Value |\n|---|---|---|\n");
-        for (StageState stage : measured) {
-            new TreeMap<>(stage.metrics()).forEach((name, value) ->
-                    md.append("| ").append(stage.name()).append(" | ").append(name).append(" | ").append(value).append(" |\n"));
-        }
-        md.append('\n');
+        namedValues(md, "Metrics", "Metric", run.stageList(), StageState::metrics, String::valueOf);
     }
 
     /** One row per fanned-out stage: its shards folded into one result, as later stages read it. */
@@ -175,11 +168,10 @@ public final class RunReport {
         md.append("## Fan-out\n\n| Stage | Shards | Status | Metrics (combined) | Outputs by shard |\n|---|---|---|---|---|\n");
         for (String stage : fanned) {
             StageResults.Result result = StageResults.of(stage, run, definition).orElseThrow();
-            Map<String, Aggregation> aggregate = definition == null ? Map.of()
-                    : definition.stage(stage).map(StageSpec::aggregate).orElse(Map.of());
+            Optional<StageSpec> spec = definition == null ? Optional.empty() : definition.stage(stage);
             List<String> metrics = new ArrayList<>();
             result.metrics().forEach((name, value) -> metrics.add(name + " = " + value + " ("
-                    + aggregate.getOrDefault(name, Aggregation.DEFAULT).name().toLowerCase(Locale.ROOT) + ")"));
+                    + spec.map(st -> st.aggregationOf(name)).orElse(Aggregation.DEFAULT).name().toLowerCase(Locale.ROOT) + ")"));
             List<String> outputs = new ArrayList<>();
             result.outputsByShard().forEach((shard, values) -> outputs.add("#" + shard + ": " + new TreeMap<>(values).entrySet().stream()
                     .map(e -> e.getKey() + "=`" + e.getValue() + "`").collect(Collectors.joining(", "))));
@@ -191,15 +183,21 @@ public final class RunReport {
     }
 
     private static void outputs(StringBuilder md, RunState run) {
-        List<StageState> withOutputs = run.stageList().stream()
-                .filter(s -> !s.outputs().isEmpty() && !ShardExpansion.isShard(s.name())).toList();
-        if (withOutputs.isEmpty()) {
+        List<StageState> stages = run.stageList().stream().filter(s -> !ShardExpansion.isShard(s.name())).toList();
+        namedValues(md, "Outputs", "Output", stages, StageState::outputs, value -> "`" + value + "`");
+    }
+
+    /** A section of stage | name | value rows, for the stages that have any values. */
+    private static <V> void namedValues(StringBuilder md, String title, String column, List<StageState> stages,
+                                        Function<StageState, Map<String, V>> values, Function<V, String> shown) {
+        List<StageState> having = stages.stream().filter(s -> !values.apply(s).isEmpty()).toList();
+        if (having.isEmpty()) {
             return;
         }
-        md.append("## Outputs\n\n| Stage | Output | Value |\n|---|---|---|\n");
-        for (StageState stage : withOutputs) {
-            new TreeMap<>(stage.outputs()).forEach((name, value) ->
-                    md.append("| ").append(stage.name()).append(" | ").append(name).append(" | `").append(value).append("` |\n"));
+        md.append("## ").append(title).append("\n\n| Stage | ").append(column).append(" | Value |\n|---|---|---|\n");
+        for (StageState stage : having) {
+            new TreeMap<>(values.apply(stage)).forEach((name, value) -> md.append("| ").append(stage.name()).append(" | ")
+                    .append(name).append(" | ").append(shown.apply(value)).append(" |\n"));
         }
         md.append('\n');
     }

@@ -11,14 +11,14 @@ import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads what a stage leaves for later: its declared outputs, the artifacts it keeps, how its shards' metrics combine. */
-final class StageResults {
+final class StageResultReading {
 
     // The part of a reference between dots (stages.<name>.outputs.<key>) takes letters, digits, '_' and '-'.
     private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
     private final YamlNodes nodes;
 
-    StageResults(YamlNodes nodes) {
+    StageResultReading(YamlNodes nodes) {
         this.nodes = nodes;
     }
 
