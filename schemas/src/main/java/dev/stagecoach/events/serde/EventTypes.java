@@ -2,6 +2,7 @@ package dev.stagecoach.events.serde;
 
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.LogBatch;
+import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunEvent;
@@ -24,7 +25,7 @@ public final class EventTypes {
 
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             RunRequested.class, StageCommand.class, StageResult.class, RunEvent.class, RunSnapshot.class,
-            Notification.class, Control.class, PipelineRegistered.class, LogBatch.class);
+            Notification.class, Control.class, PipelineRegistered.class, LogBatch.class, MetricSample.class);
 
     private static final String RELEASED = "/dev/stagecoach/events/released/";
 

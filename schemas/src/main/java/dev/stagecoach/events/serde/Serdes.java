@@ -2,6 +2,7 @@ package dev.stagecoach.events.serde;
 
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.LogBatch;
+import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunEvent;
@@ -70,6 +71,12 @@ public final class Serdes {
     public static final class LogBatchSerde extends AvroSerde<LogBatch> {
         public LogBatchSerde() {
             super(LogBatch.class);
+        }
+    }
+
+    public static final class MetricSampleSerde extends AvroSerde<MetricSample> {
+        public MetricSampleSerde() {
+            super(MetricSample.class);
         }
     }
 }
