@@ -16,6 +16,13 @@ public interface StagecoachConfig {
     @WithDefault("200ms")
     Duration timerResolution();
 
+    /**
+     * How long a running run's snapshot on the runs topic may lag its state, so that the
+     * changes within it are published once; a run's end is published at once. Zero: every change.
+     */
+    @WithDefault("100ms")
+    Duration snapshotInterval();
+
     default Topics topics() {
         return new Topics(topicPrefix());
     }

@@ -28,14 +28,18 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     private final RunEngine engine = new RunEngine(name -> System.getenv("STAGECOACH_SECRET_" + name));
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
+    private final Duration snapshotInterval;
+    private final PendingSnapshots snapshots = new PendingSnapshots();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, RunState> runs;
     private KeyValueStore<String, PipelineRegistered> pipelines;
     private TimerStore timers;
     private RecentRuns recent;
 
-    RunEngineProcessor(Duration timerResolution) {
+    /** @param snapshotInterval how long a run's snapshot may wait for later changes; zero publishes every change */
+    RunEngineProcessor(Duration timerResolution, Duration snapshotInterval) {
         this.timerResolution = timerResolution;
+        this.snapshotInterval = snapshotInterval;
     }
 
     @Override
@@ -46,6 +50,9 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         this.timers = new TimerStore(context.getStateStore(RunEngineTopology.TIMERS_STORE));
         this.recent = new RecentRuns();
         context.schedule(timerResolution, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
+        if (!snapshotInterval.isZero()) {
+            context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
+        }
     }
 
     @Override
@@ -70,6 +77,17 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         }
     }
 
+    private void publishSnapshots(long wallClockMillis) {
+        Instant now = Instant.ofEpochMilli(wallClockMillis);
+        for (PendingSnapshots.Due due : snapshots.drain()) {
+            publishSnapshot(due, now);
+        }
+    }
+
+    private void publishSnapshot(PendingSnapshots.Due due, Instant now) {
+        forward(due.run().runId(), EffectRecords.snapshot(due.run(), due.definition()), RunEngineTopology.RUNS_SINK, now);
+    }
+
     private void handle(String runId, EngineEvent event) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         RunState state = recent.get(runId);
@@ -88,7 +106,10 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         for (Effect effect : decision.effects()) {
             apply(next, effect, now);
         }
-        forward(runId, EffectRecords.snapshot(next, definition), RunEngineTopology.RUNS_SINK, now);
+        PendingSnapshots.Due due = snapshots.changed(next, definition, !snapshotInterval.isZero());
+        if (due != null) {
+            publishSnapshot(due, now);
+        }
     }
 
     private PipelineDefinition definitionFor(RunState state, EngineEvent event) {

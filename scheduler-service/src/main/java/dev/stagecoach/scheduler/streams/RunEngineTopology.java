@@ -44,10 +44,10 @@ public class RunEngineTopology {
 
     @Produces
     public Topology buildTopology(StagecoachConfig config) {
-        return build(config.topics(), config.timerResolution());
+        return build(config.topics(), config.timerResolution(), config.snapshotInterval());
     }
 
-    public static Topology build(Topics topics, Duration timerResolution) {
+    public static Topology build(Topics topics, Duration timerResolution, Duration snapshotInterval) {
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
         Topology topology = new Topology();
@@ -63,14 +63,17 @@ public class RunEngineTopology {
         topology.addSource("results-in", keys, AvroSerde.of(StageResult.class), topics.results());
         topology.addSource("control-in", keys, AvroSerde.of(Control.class), topics.control());
 
-        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(timerResolution),
+        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(timerResolution, snapshotInterval),
                 "run-requests-in", "results-in", "control-in");
         // Cached: a run that changes several times within one commit interval (a wide fan-out does)
         // writes its state to RocksDB and the changelog once, not once per change.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNS_STORE),
                 org.apache.kafka.common.serialization.Serdes.String(), new RunStateSerde()).withCachingEnabled(), ENGINE);
+        // Cached too: a stage's deadline is usually scheduled and cancelled within one commit, and
+        // then neither reaches RocksDB nor the changelog.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
-                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()), ENGINE);
+                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String())
+                .withCachingEnabled(), ENGINE);
 
         topology.addSink(COMMANDS_SINK, (key, value, context) -> topics.commands(((StageCommand) value).getPool()),
                 keyWriter, anyValue(new StageCommandSerde()), ENGINE);

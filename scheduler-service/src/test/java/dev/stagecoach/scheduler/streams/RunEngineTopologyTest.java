@@ -52,6 +52,8 @@ class RunEngineTopologyTest {
 
     TopologyTestDriver driver;
     TestInputTopic<String, PipelineRegistered> pipelines;
+    static final Duration SNAPSHOT_INTERVAL = Duration.ofMillis(500);
+
     TestInputTopic<String, RunRequested> requests;
     TestInputTopic<String, StageResult> results;
     TestInputTopic<String, Control> control;
@@ -66,7 +68,7 @@ class RunEngineTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("topology-test").toString());
-        driver = new TopologyTestDriver(RunEngineTopology.build(TOPICS, Duration.ofMillis(100)), props, START);
+        driver = new TopologyTestDriver(RunEngineTopology.build(TOPICS, Duration.ofMillis(100), SNAPSHOT_INTERVAL), props, START);
         StringSerializer keys = new StringSerializer();
         pipelines = driver.createInputTopic(TOPICS.pipelines(), keys, AvroSerde.of(PipelineRegistered.class));
         requests = driver.createInputTopic(TOPICS.runRequests(), keys, AvroSerde.of(RunRequested.class));
@@ -159,6 +161,30 @@ class RunEngineTopologyTest {
         List<String> types = runEvents.readValuesToList().stream().map(RunEvent::getType).toList();
         assertThat(types).endsWith("RUN_CANCELLED");
         assertThat(notifications.readValuesToList()).extracting(Notification::getEvent).containsExactly("on_failure");
+    }
+
+    @Test
+    void runningRunIsSnapshottedOncePerIntervalWithItsLatestStateAndItsEndAtOnce() {
+        request("run-6");
+        StageCommand first = commands.readValue();
+        results.pipeInput("run-6", result(first, ResultType.STARTED, null));
+        assertThat(runs.isEmpty()).as("changes within the interval wait").isTrue();
+
+        driver.advanceWallClockTime(SNAPSHOT_INTERVAL);
+        RunSnapshot running = runs.readValue();
+        assertThat(running.getStatus()).isEqualTo("RUNNING");
+        assertThat(running.getStages()).filteredOn(s -> s.getName().equals("fetch"))
+                .singleElement().extracting(s -> s.getStatus()).isEqualTo("RUNNING");
+        assertThat(runs.isEmpty()).as("one snapshot for the created, dispatched and started changes").isTrue();
+
+        driver.advanceWallClockTime(SNAPSHOT_INTERVAL);
+        assertThat(runs.isEmpty()).as("nothing changed, nothing published").isTrue();
+
+        control.pipeInput("run-6", Control.newBuilder().setRunId("run-6").setAction(ControlAction.CANCEL)
+                .setBy("alice").setAt(START).build());
+        assertThat(runs.readValue().getStatus()).as("an end is not held back").isEqualTo("CANCELLED");
+        driver.advanceWallClockTime(SNAPSHOT_INTERVAL);
+        assertThat(runs.isEmpty()).isTrue();
     }
 
     @Test
