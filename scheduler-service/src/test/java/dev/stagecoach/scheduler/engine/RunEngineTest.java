@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stagecoach.pipeline.NotificationEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,31 @@ class RunEngineTest {
         assertThat(run.effects).anyMatch(e -> e instanceof Effect.CancelStage c && c.attemptId().equals("run-1/fetch/1"));
         run.advance(Duration.ofSeconds(2)).fireDueTimers();
         assertThat(run.dispatches()).hasSize(2);
+    }
+
+    @Test
+    void attemptStillHeartbeatingPastItsTimeoutAndGraceIsDeclaredLostAndRetried() {
+        EngineDriver run = new EngineDriver("""
+                pipeline:
+                  name: stuck
+                  options: {retry_policy: {max_attempts: 2, initial_delay: 1s}}
+                  stages:
+                    - {name: build, run: ./build, timeout: 1m}
+                """).start(Map.of()).started("build");
+        Instant deadline = run.now.plus(Duration.ofMinutes(1)).plus(EngineEvent.DEADLINE_GRACE);
+        // The worker is alive (it heartbeats) but never finishes: only the engine's own deadline catches it.
+        while (run.now.plusSeconds(5).isBefore(deadline)) {
+            run.advance(Duration.ofSeconds(5)).apply(new EngineEvent.StageHeartbeat("build", run.attemptId("build"))).fireDueTimers();
+        }
+        assertThat(run.status("build")).isEqualTo(StageStatus.RUNNING);
+
+        run.advance(Duration.between(run.now, deadline)).fireDueTimers();
+
+        assertThat(run.status("build")).isEqualTo(StageStatus.RETRY_WAIT);
+        assertThat(run.state.stage("build").error()).contains("no result within the stage timeout plus 30s; the attempt was lost");
+        assertThat(run.effects).anyMatch(e -> e instanceof Effect.CancelStage c && c.attemptId().equals("run-1/build/1"));
+        run.advance(Duration.ofSeconds(1)).fireDueTimers();
+        assertThat(run.dispatches()).extracting(Effect.DispatchStage::attemptId).containsExactly("run-1/build/1", "run-1/build/2");
     }
 
     @Test
