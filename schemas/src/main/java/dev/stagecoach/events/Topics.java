@@ -8,6 +8,12 @@ public final class Topics {
 
     public static final String DEFAULT_PREFIX = "stagecoach.";
 
+    /**
+     * A header on every record of a commands topic: the command's action (EXECUTE or CANCEL),
+     * so that a worker watching for cancels skips the rest without decoding them.
+     */
+    public static final String COMMAND_ACTION_HEADER = "stagecoach-action";
+
     private final String prefix;
 
     public Topics(String prefix) {

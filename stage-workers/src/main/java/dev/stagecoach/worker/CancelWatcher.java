@@ -2,7 +2,9 @@ package dev.stagecoach.worker;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -10,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Every worker of a pool reads every cancel command of the pool, outside the consumer group:
@@ -20,6 +23,7 @@ import org.apache.kafka.common.errors.WakeupException;
 public final class CancelWatcher implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final String EXECUTE = CommandAction.EXECUTE.name();
 
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final String topic;
@@ -56,6 +60,9 @@ public final class CancelWatcher implements Runnable {
             watching = true;
             while (!stopping) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    if (markedExecute(record)) {
+                        continue;
+                    }
                     StageCommand command = readable(record);
                     if (command != null && command.getAction() == CommandAction.CANCEL) {
                         cancel.accept(command);
@@ -69,6 +76,12 @@ public final class CancelWatcher implements Runnable {
         } finally {
             consumer.close();
         }
+    }
+
+    /** Every worker reads every command here; only cancels are worth decoding. Unmarked records (older engines) are decoded. */
+    private static boolean markedExecute(ConsumerRecord<String, byte[]> record) {
+        Header action = record.headers().lastHeader(Topics.COMMAND_ACTION_HEADER);
+        return action != null && EXECUTE.equals(new String(action.value(), StandardCharsets.US_ASCII));
     }
 
     // Unreadable records are the command feed's to dead-letter; here they are only skipped.

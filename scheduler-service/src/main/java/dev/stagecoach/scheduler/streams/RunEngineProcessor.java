@@ -1,14 +1,19 @@
 package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.events.PipelineRegistered;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topics;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.scheduler.engine.Decision;
 import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -126,11 +131,9 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
 
     private void apply(RunState run, Effect effect, Instant now) {
         if (effect instanceof Effect.DispatchStage dispatch) {
-            forward(EffectRecords.commandKey(run.runId(), dispatch.stage()), EffectRecords.execute(run, dispatch, now),
-                    RunEngineTopology.COMMANDS_SINK, now);
+            forwardCommand(EffectRecords.commandKey(run.runId(), dispatch.stage()), EffectRecords.execute(run, dispatch, now), now);
         } else if (effect instanceof Effect.CancelStage cancel) {
-            forward(EffectRecords.commandKey(run.runId(), cancel.stage()), EffectRecords.cancel(run, cancel, now),
-                    RunEngineTopology.COMMANDS_SINK, now);
+            forwardCommand(EffectRecords.commandKey(run.runId(), cancel.stage()), EffectRecords.cancel(run, cancel, now), now);
         } else if (effect instanceof Effect.ScheduleTimer timer) {
             timers.schedule(run.runId(), timer.timerId(), timer.dueAt());
         } else if (effect instanceof Effect.CancelTimer timer) {
@@ -142,6 +145,12 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         } else if (effect instanceof Effect.FinishRun finish) {
             LOG.infof("run=%s pipeline=%s finished %s: %s", run.runId(), run.pipeline(), finish.status(), run.reason());
         }
+    }
+
+    private void forwardCommand(String key, StageCommand command, Instant now) {
+        Headers headers = new RecordHeaders().add(Topics.COMMAND_ACTION_HEADER,
+                command.getAction().name().getBytes(StandardCharsets.US_ASCII));
+        context.forward(new Record<String, Object>(key, command, now.toEpochMilli(), headers), RunEngineTopology.COMMANDS_SINK);
     }
 
     private void forward(String key, Object value, String sink, Instant now) {

@@ -19,6 +19,7 @@ import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,12 +152,16 @@ class RunEngineTopologyTest {
     @Test
     void cancelledRunTellsWorkersToStopAndPublishesItsEnd() {
         request("run-4");
-        StageCommand first = commands.readValue();
+        TestRecord<String, StageCommand> execute = commands.readRecord();
+        StageCommand first = execute.value();
         results.pipeInput("run-4", result(first, ResultType.STARTED, null));
         control.pipeInput("run-4", Control.newBuilder().setRunId("run-4").setAction(ControlAction.CANCEL)
                 .setBy("alice").setAt(START).build());
 
-        assertThat(commands.readValue().getAction()).isEqualTo(CommandAction.CANCEL);
+        TestRecord<String, StageCommand> cancel = commands.readRecord();
+        assertThat(cancel.value().getAction()).isEqualTo(CommandAction.CANCEL);
+        assertThat(actionHeader(cancel)).as("workers pick cancels out by this header").isEqualTo("CANCEL");
+        assertThat(actionHeader(execute)).isEqualTo("EXECUTE");
         Map<String, RunSnapshot> latest = runs.readKeyValuesToMap();
         assertThat(latest.get("run-4").getStatus()).isEqualTo("CANCELLED");
         List<String> types = runEvents.readValuesToList().stream().map(RunEvent::getType).toList();
@@ -195,6 +201,10 @@ class RunEngineTopologyTest {
         assertThat(snapshot.getStatus()).isEqualTo("FAILED");
         assertThat(snapshot.getReason()).isEqualTo("no pipeline named \"nope\" is registered");
         assertThat(commands.isEmpty()).isTrue();
+    }
+
+    private static String actionHeader(TestRecord<String, StageCommand> command) {
+        return new String(command.headers().lastHeader(Topics.COMMAND_ACTION_HEADER).value(), StandardCharsets.US_ASCII);
     }
 
     private void request(String runId) {
