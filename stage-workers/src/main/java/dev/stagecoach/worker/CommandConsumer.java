@@ -2,6 +2,7 @@ package dev.stagecoach.worker;
 
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -108,7 +109,14 @@ public class CommandConsumer implements ResultSink, HealthCheck {
 
     @Override
     public void result(StageResult result) {
-        results.sendMessageAndAwait(KafkaRecord.of(result.getRunId(), result));
+        if (result.getType() == ResultType.FINISHED) {
+            // The slot is freed for the next command only once the outcome is on the broker.
+            results.sendMessageAndAwait(KafkaRecord.of(result.getRunId(), result));
+        } else {
+            // STARTED and heartbeats need not hold the stage up: one producer keeps a run's results in
+            // order, and one that never arrives is covered by the engine's heartbeat deadline.
+            results.sendMessageAndForget(KafkaRecord.of(result.getRunId(), result));
+        }
     }
 
     @Override
