@@ -163,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
             command.add("-Dkafka-streams.state.dir=" + stateDir.resolve("scheduler-state"));
         } else if (module.equals(WORKER)) {
             command.add("-Dstagecoach.worker.work-dir=" + stateDir.resolve("work"));
+            command.add("-Dstagecoach.worker.artifact-dir=" + stateDir.resolve("artifacts"));
             command.add("-Dstagecoach.worker.id=" + name);
         }
         command.addAll(jvmArgs);

@@ -6,9 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.testkit.EmbeddedKafkaBroker;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -165,6 +170,51 @@ class PipelineEndToEndIT {
                 .containsExactly(runId + "/first/1", runId + "/slow/1", runId + "/last/1");
     }
 
+    @Test
+    @Order(5)
+    void httpStageCallsARealServerWithRenderedInputsAndAShellStageKeepsItsArtifact() throws Exception {
+        Path file = pipeline("e2e-http", """
+                    - name: build
+                      outputs: [version]
+                      artifacts: [dist/*.txt, coverage/*.xml]
+                      run: |
+                        mkdir -p dist
+                        echo "release $PARAM_LABEL" > dist/release.txt
+                        echo "::output version=1.4.2"
+                    - name: announce
+                      uses: http
+                      with:
+                        url: "%s"
+                        method: POST
+                        headers:
+                          Content-Type: application/json
+                          X-Label: "${{ params.label }}"
+                        body: '{"runId": "${{ run.id }}", "version": "${{ stages.build.outputs.version }}"}'
+                        expect_status: 204
+                """.formatted(hooks.url("/announce")));
+
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=e2e-http", "--wait", "--server", stack.schedulerUrl());
+
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
+        String runId = cli.runId();
+        WebhookSink.Delivery announced = hooks.deliveriesFor(runId).stream().filter(d -> d.path().equals("/announce"))
+                .findFirst().orElseThrow(() -> new AssertionError("the http stage's request never arrived"));
+        assertThat(announced.headers().getFirst("X-Label")).isEqualTo("e2e-http");
+        assertThat(announced.headers().getFirst("Content-Type")).isEqualTo("application/json");
+        assertThat(announced.body().path("version").asText()).isEqualTo("1.4.2");
+
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("release e2e-http\n".getBytes(StandardCharsets.UTF_8)));
+        String report = api.report(runId);
+        assertThat(report).contains("## Artifacts", "| build | dist/release.txt | 17 B | `" + sha256 + "` | file:",
+                "| announce | status | `204` |");
+        JsonNode build = api.run(runId).path("stages").get(0);
+        JsonNode artifact = build.path("artifacts").get(0);
+        assertThat(Path.of(URI.create(artifact.path("location").asText()))).hasContent("release e2e-http");
+        List<String> tail = new ArrayList<>();
+        build.path("outputTail").forEach(line -> tail.add(line.asText()));
+        assertThat(tail).contains("[stagecoach] warning: artifact \"coverage/*.xml\" matched no file");
+    }
 
     private static Path pipeline(String name, String stages) throws Exception {
         String yaml = """

@@ -2,16 +2,20 @@ package dev.stagecoach.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real HTTP endpoint on loopback that records every webhook it receives. */
+/** A real HTTP endpoint on loopback that records every webhook (or http stage's request) it receives. */
 final class WebhookSink implements AutoCloseable {
 
-    record Delivery(String path, String idempotencyKey, JsonNode body) {
+    record Delivery(String path, Headers headers, JsonNode body) {
+        String idempotencyKey() {
+            return headers.getFirst("Idempotency-Key");
+        }
     }
 
     private final HttpServer server;
@@ -21,8 +25,8 @@ final class WebhookSink implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            deliveries.add(new Delivery(exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Idempotency-Key"), new ObjectMapper().readTree(body)));
+            deliveries.add(new Delivery(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
+                    new ObjectMapper().readTree(body)));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });

@@ -5,6 +5,7 @@ import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.pipeline.Options;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -72,8 +73,12 @@ public class CommandConsumer implements ResultSink, HealthCheck {
     void start(@Observes StartupEvent event) {
         heartbeats = Executors.newSingleThreadScheduledExecutor(named("heartbeats"));
         slotThreads = Executors.newFixedThreadPool(config.maxConcurrency(), named("stage-runner"));
-        StageRunner runner = new StageRunner(List.of(new ShellStage(config.workDir()), new NoopStage()), this,
-                Clock.systemUTC(), config.id().orElseGet(CommandConsumer::defaultId), heartbeats, config.outputTailLines());
+        // A run lasts at most Options.MAX_TIMEOUT: a working directory idle for that long has no stage to come.
+        Workspaces workspaces = new Workspaces(config.workDir(), config.keepWorkDirs(), Options.MAX_TIMEOUT, Clock.systemUTC());
+        List<StageKind> kinds = List.of(new ShellStage(workspaces, new ArtifactStore(config.artifactDir())), new HttpStage(),
+                new NoopStage());
+        StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(CommandConsumer::defaultId),
+                heartbeats, config.outputTailLines());
         String topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
         feed = new CommandFeed(new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
                 topic, config.maxConcurrency(), slotThreads, new CommandFeed.Handler() {

@@ -1,5 +1,6 @@
 package dev.stagecoach.worker;
 
+import dev.stagecoach.events.ArtifactRef;
 import dev.stagecoach.events.Outcome;
 import dev.stagecoach.events.StageCommand;
 import java.io.BufferedReader;
@@ -15,14 +16,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a stage's script with bash in the run's working directory. The script is written to a
  * file and parameters arrive as environment variables, so no value is ever parsed as shell.
- * On timeout or cancel the whole process tree is killed, not just bash.
+ * On timeout or cancel the whole process tree is killed, not just bash. However the attempt
+ * ends, the files it declares as artifacts are kept.
  */
 public final class ShellStage implements StageKind {
 
-    private final Path workRoot;
+    private final Workspaces workspaces;
+    private final ArtifactStore artifacts;
 
-    public ShellStage(Path workRoot) {
-        this.workRoot = workRoot;
+    ShellStage(Workspaces workspaces, ArtifactStore artifacts) {
+        this.workspaces = workspaces;
+        this.artifacts = artifacts;
     }
 
     @Override
@@ -32,9 +36,17 @@ public final class ShellStage implements StageKind {
 
     @Override
     public AttemptOutcome execute(StageCommand command, RunningAttempt attempt) throws IOException, InterruptedException {
-        Path workDir = workRoot.resolve(safe(command.getRunId()));
+        Path workDir = workspaces.enter(command.getRunId());
+        try {
+            return run(command, attempt, workDir);
+        } finally {
+            workspaces.leave(command.getRunId());
+        }
+    }
+
+    private AttemptOutcome run(StageCommand command, RunningAttempt attempt, Path workDir) throws IOException, InterruptedException {
         Path scripts = Files.createDirectories(workDir.resolve(".stagecoach"));
-        Path script = scripts.resolve(safe(command.getStage()) + "-" + command.getAttempt() + ".sh");
+        Path script = scripts.resolve(FileNames.safe(command.getStage()) + "-" + command.getAttempt() + ".sh");
         Files.writeString(script, command.getCommand() == null ? "" : command.getCommand());
 
         ProcessBuilder builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())
@@ -56,17 +68,19 @@ public final class ShellStage implements StageKind {
         }
         process.waitFor();
         reader.join(TimeUnit.SECONDS.toMillis(5));
+        // Kept whatever the outcome: the reports of a failed test run are the ones wanted most.
+        List<ArtifactRef> kept = artifacts.keep(command, workDir, attempt::line);
         List<String> tail = attempt.tail();
         if (attempt.cancelled()) {
-            return new AttemptOutcome(Outcome.CANCELLED, process.exitValue(), "cancelled", tail, Map.of(), Map.of());
+            return new AttemptOutcome(Outcome.CANCELLED, process.exitValue(), "cancelled", tail, Map.of(), Map.of(), kept);
         }
         if (!exited) {
-            return new AttemptOutcome(Outcome.TIMED_OUT, null,
-                    "timed out after " + command.getTimeoutMillis() + " ms; the process tree was killed", tail, Map.of(), Map.of());
+            return new AttemptOutcome(Outcome.TIMED_OUT, null, "timed out after " + command.getTimeoutMillis()
+                    + " ms; the process tree was killed", tail, Map.of(), Map.of(), kept);
         }
         int exitCode = process.exitValue();
         return new AttemptOutcome(exitCode == 0 ? Outcome.SUCCEEDED : Outcome.FAILED, exitCode,
-                exitCode == 0 ? null : "exited with code " + exitCode, tail, attempt.metrics(), attempt.outputs());
+                exitCode == 0 ? null : "exited with code " + exitCode, tail, attempt.metrics(), attempt.outputs(), kept);
     }
 
     private static void readLines(Process process, RunningAttempt attempt) {
@@ -85,9 +99,5 @@ public final class ShellStage implements StageKind {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static String safe(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

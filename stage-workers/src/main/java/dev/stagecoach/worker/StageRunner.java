@@ -87,6 +87,7 @@ public final class StageRunner {
                 .setOutputTail(outcome.outputTail())
                 .setMetrics(outcome.metrics())
                 .setOutputs(outcome.outputs())
+                .setArtifacts(outcome.artifacts())
                 .build());
         LOG.infof("run=%s stage=%s attempt=%d outcome=%s exit=%s duration_ms=%d", command.getRunId(), command.getStage(),
                 command.getAttempt(), outcome.outcome(), outcome.exitCode(), duration);
@@ -116,8 +117,8 @@ public final class StageRunner {
     private AttemptOutcome run(StageCommand command, RunningAttempt attempt) {
         StageKind kind = kinds.get(command.getKind());
         if (kind == null) {
-            return new AttemptOutcome(Outcome.FAILED, null, "unknown stage kind \"" + command.getKind()
-                    + "\"; this worker runs: " + String.join(", ", kinds.keySet()), List.of(), Map.of(), Map.of());
+            return AttemptOutcome.ended(Outcome.FAILED, "unknown stage kind \"" + command.getKind()
+                    + "\"; this worker runs: " + String.join(", ", kinds.keySet()), List.of());
         }
         try {
             return kind.execute(command, attempt);
@@ -130,7 +131,7 @@ public final class StageRunner {
     }
 
     private static AttemptOutcome failure(RunningAttempt attempt, String why) {
-        return new AttemptOutcome(Outcome.FAILED, null, why, attempt.tail(), Map.of(), Map.of());
+        return AttemptOutcome.ended(Outcome.FAILED, why, attempt.tail());
     }
 
     private void heartbeat(RunningAttempt attempt) {

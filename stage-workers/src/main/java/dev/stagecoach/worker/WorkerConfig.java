@@ -16,6 +16,14 @@ public interface WorkerConfig {
     @WithDefault("${java.io.tmpdir}/stagecoach-work")
     Path workDir();
 
+    /** Keep every run's working directory instead of deleting it once it has been idle for as long as a run may last. */
+    @WithDefault("false")
+    boolean keepWorkDirs();
+
+    /** Where the files that stages declare as artifacts are kept, as {@code <run>/<stage>/<attempt>/<path>}. */
+    @WithDefault("${java.io.tmpdir}/stagecoach-artifacts")
+    Path artifactDir();
+
     /** How this instance names itself in results; defaults to host and process id. */
     Optional<String> id();
 

@@ -7,6 +7,8 @@ import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.Outcome;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.StageResult;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +37,9 @@ class StageRunnerTest {
     }
 
     StageRunner runner() {
-        return new StageRunner(List.of(new ShellStage(work), new NoopStage()), sink, Clock.systemUTC(), "w1", heartbeats, 3);
+        ShellStage shell = new ShellStage(new Workspaces(work.resolve("runs"), false, Duration.ofHours(2), Clock.systemUTC()),
+                new ArtifactStore(work.resolve("artifacts")));
+        return new StageRunner(List.of(shell, new NoopStage()), sink, Clock.systemUTC(), "w1", heartbeats, 3);
     }
 
     static StageCommand command(String script, Map<String, String> env, long timeoutMillis, List<String> secrets) {
@@ -112,6 +116,25 @@ class StageRunnerTest {
         assertThat(sink.finished().getMetrics()).containsExactly(Map.entry("coverage", 87.5));
         assertThat(sink.finished().getOutputs()).containsExactly(Map.entry("token", "***"));
         assertThat(sink.loggedLines()).contains("[stagecoach] ignored metric flaky: \"abc\" is not a number");
+    }
+
+    @Test
+    void aFailedScriptsDeclaredArtifactsAreKeptAndOneThatIsMissingIsAWarning() {
+        StageCommand command = StageCommand.newBuilder(command("mkdir -p out && printf 'hello\\n' > out/report.txt\nexit 4",
+                Map.of(), 10_000, List.of())).setArtifacts(List.of("out/*.txt", "coverage.xml")).build();
+
+        runner().execute(command);
+
+        StageResult finished = sink.finished();
+        assertThat(finished.getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(finished.getArtifacts()).singleElement().satisfies(kept -> {
+            assertThat(kept.getPath()).isEqualTo("out/report.txt");
+            assertThat(kept.getSha256()).isEqualTo(ArtifactStoreTest.HELLO_SHA256);
+            assertThat(Path.of(URI.create(kept.getLocation()))).hasContent("hello");
+        });
+        String warning = "[stagecoach] warning: artifact \"coverage.xml\" matched no file";
+        assertThat(finished.getOutputTail()).endsWith(warning);
+        assertThat(sink.loggedLines()).endsWith(warning);
     }
 
     @Test

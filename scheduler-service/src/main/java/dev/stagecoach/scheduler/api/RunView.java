@@ -3,6 +3,7 @@ package dev.stagecoach.scheduler.api;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.scheduler.engine.Approval;
+import dev.stagecoach.scheduler.engine.Artifact;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageState;
 import java.time.Instant;
@@ -15,11 +16,11 @@ public record RunView(String runId, String pipeline, int revision, String status
 
     public record StageView(String name, String status, int attempts, String worker, Instant startedAt,
                             Instant finishedAt, Long durationMillis, Integer exitCode, String error, List<String> outputTail,
-                            Instant awaitingApprovalSince, Approval approval) {
+                            Instant awaitingApprovalSince, Approval approval, List<Artifact> artifacts) {
 
         static StageView of(StageState s) {
             return new StageView(s.name(), s.status().name(), s.attempts(), s.worker(), s.startedAt(), s.finishedAt(),
-                    s.durationMillis(), s.exitCode(), s.error(), s.outputTail(), s.awaitingSince(), s.approval());
+                    s.durationMillis(), s.exitCode(), s.error(), s.outputTail(), s.awaitingSince(), s.approval(), s.artifacts());
         }
     }
 

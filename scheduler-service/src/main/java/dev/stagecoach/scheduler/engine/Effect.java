@@ -10,8 +10,13 @@ import java.util.Map;
 /** What the engine asks the world to do; the topology turns each into records or timers. */
 public sealed interface Effect {
 
+    /**
+     * @param inputs the stage kind's {@code with} inputs, rendered
+     * @param artifacts the paths or globs of the files the worker keeps when the attempt ends
+     */
     record DispatchStage(String stage, int attempt, String attemptId, String pool, String kind, String command,
-                         Map<String, String> env, List<String> secretValues, Duration timeout) implements Effect {
+                         Map<String, String> env, Map<String, String> inputs, List<String> artifacts,
+                         List<String> secretValues, Duration timeout) implements Effect {
     }
 
     record CancelStage(String stage, int attempt, String attemptId, String pool) implements Effect {

@@ -21,19 +21,24 @@ public sealed interface EngineEvent {
     record StageHeartbeat(String stage, String attemptId) implements EngineEvent {
     }
 
-    /** @param outcome SUCCEEDED, FAILED, TIMED_OUT or CANCELLED, as the worker saw it */
+    /**
+     * @param outcome SUCCEEDED, FAILED, TIMED_OUT or CANCELLED, as the worker saw it
+     * @param artifacts the declared files the worker kept, whatever the outcome
+     */
     record StageFinished(String stage, String attemptId, Outcome outcome, Integer exitCode, Long durationMillis,
-                         String error, List<String> outputTail, Map<String, Double> metrics, Map<String, String> outputs)
+                         String error, List<String> outputTail, Map<String, Double> metrics, Map<String, String> outputs,
+                         List<Artifact> artifacts)
             implements EngineEvent {
 
         public StageFinished {
             outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+            artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
         }
 
-        /** A result without outputs. */
+        /** A result without outputs or artifacts. */
         public StageFinished(String stage, String attemptId, Outcome outcome, Integer exitCode, Long durationMillis,
                              String error, List<String> outputTail, Map<String, Double> metrics) {
-            this(stage, attemptId, outcome, exitCode, durationMillis, error, outputTail, metrics, Map.of());
+            this(stage, attemptId, outcome, exitCode, durationMillis, error, outputTail, metrics, Map.of(), List.of());
         }
     }
 

@@ -184,23 +184,23 @@ public final class RunEngine {
                 .filter(r -> !r.passed() && r.gate().severity() == Gate.Severity.FAIL).toList();
         if (finished.outcome() == Outcome.SUCCEEDED && failedGates.isEmpty()) {
             step.put(stage.finished(StageStatus.SUCCEEDED, step.now, finished.durationMillis(), finished.exitCode(),
-                    null, finished.outputTail(), finished.metrics(), finished.outputs()));
+                    null, finished.outputTail(), finished.metrics(), finished.outputs(), finished.artifacts()));
             step.event("STAGE_SUCCEEDED", stage.name(), stage.attempts(), "in " + millis(finished.durationMillis()));
             return null;
         }
         if (finished.outcome() == Outcome.SUCCEEDED) {
             String why = "quality gate failed: " + String.join("; ", failedGates.stream().map(Gate.Result::message).toList());
             attemptFailed(step, stage.withMetrics(finished.metrics()), why, finished.exitCode(), finished.durationMillis(),
-                    finished.outputTail());
+                    finished.outputTail(), finished.artifacts());
             return null;
         }
         String why = switch (finished.outcome()) {
             case TIMED_OUT -> "timed out after " + Durations.format(step.spec(stage.name()).timeout())
-                    + "; the worker killed its processes";
+                    + ("shell".equals(step.spec(stage.name()).kind()) ? "; the worker killed its processes" : "");
             case CANCELLED -> "cancelled on the worker";
             default -> finished.error() != null ? finished.error() : "exited with code " + finished.exitCode();
         };
-        attemptFailed(step, stage, why, finished.exitCode(), finished.durationMillis(), finished.outputTail());
+        attemptFailed(step, stage, why, finished.exitCode(), finished.durationMillis(), finished.outputTail(), finished.artifacts());
         return null;
     }
 
@@ -237,7 +237,7 @@ public final class RunEngine {
             step.event("STAGE_APPROVED", stageName, null, "approved by " + displayRequester(decision.by()) + comment);
         } else {
             String why = "rejected by " + displayRequester(decision.by()) + comment;
-            step.put(stage.decided(decision).finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of()));
+            step.put(stage.decided(decision).finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of(), List.of()));
             step.event("STAGE_REJECTED", stageName, null, why);
         }
         return null;
@@ -291,7 +291,7 @@ public final class RunEngine {
                     yield "approval timer " + timer.timerId() + " fired after the decision";
                 }
                 String why = "no approval within " + Durations.format(step.spec(stage.name()).manualApproval().timeout());
-                step.put(stage.finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of()));
+                step.put(stage.finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of(), List.of()));
                 step.event("STAGE_REJECTED", stage.name(), null, why);
                 yield null;
             }
@@ -306,18 +306,20 @@ public final class RunEngine {
                         : "worker " + stage.worker() + " stopped sending heartbeats; the attempt was lost";
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
                 step.cancelAttemptTimers(stage);
-                attemptFailed(step, stage, why, null, null, stage.outputTail());
+                attemptFailed(step, stage, why, null, null, stage.outputTail(), List.of());
                 yield null;
             }
         };
     }
 
-    private void attemptFailed(Step step, StageState stage, String why, Integer exitCode, Long durationMillis, List<String> tail) {
+    /** @param artifacts what the worker kept of the failed attempt: a failed test run's reports are wanted most */
+    private void attemptFailed(Step step, StageState stage, String why, Integer exitCode, Long durationMillis, List<String> tail,
+                               List<Artifact> artifacts) {
         StageSpec spec = step.spec(stage.name());
         RetryPolicy policy = step.definition.retryPolicyOf(spec);
         if (spec.onFailure() != OnFailure.ABORT && policy.allowsAnotherAttemptAfter(stage.attemptsThisRound())) {
             Instant retryAt = step.now.plus(policy.delayAfter(stage.attemptsThisRound(), Timers.jitterUnit(stage.attemptId())));
-            step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail));
+            step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail, artifacts));
             step.effect(new Effect.ScheduleTimer(Timers.retry(stage.name(), stage.attempts() + 1), retryAt));
             step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attemptsThisRound() + " of "
                     + policy.maxAttempts() + " failed (" + why + "); next attempt at " + retryAt);
@@ -328,7 +330,7 @@ public final class RunEngine {
             }
             return;
         }
-        step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics(), Map.of()));
+        step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics(), Map.of(), artifacts));
         step.event("STAGE_FAILED", stage.name(), stage.attempts(), why);
     }
 
@@ -492,7 +494,7 @@ public final class RunEngine {
         List<String> masked = new ArrayList<>(ParameterBinder.secretValues(step.definition, step.state.parameters()));
         masked.addAll(environment.secretValues());
         step.effect(new Effect.DispatchStage(stage.name(), attempt, attemptId, spec.pool(), spec.kind(), spec.run(),
-                environment.env(), masked, spec.timeout()));
+                environment.env(), environment.inputs(), spec.artifacts(), masked, spec.timeout()));
         step.event("STAGE_DISPATCHED", stage.name(), attempt, "to pool " + spec.pool());
     }
 

@@ -6,6 +6,7 @@ import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
+import dev.stagecoach.scheduler.engine.Artifact;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageResults;
 import dev.stagecoach.scheduler.engine.StageState;
@@ -23,8 +24,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The Markdown execution report of a run: summary, stage table, failures, metrics and
- * recommendations. Sections without data are left out rather than shown empty.
+ * The Markdown execution report of a run: summary, stage table, failures, metrics, outputs,
+ * artifacts and recommendations. Sections without data are left out rather than shown empty.
  */
 public final class RunReport {
 
@@ -41,6 +42,7 @@ public final class RunReport {
         fanout(md, run, definition);
         metrics(md, run);
         outputs(md, run);
+        artifacts(md, run);
         gates(md, run, definition);
         recommendations(md, run, definition);
         return md.toString();
@@ -187,6 +189,24 @@ public final class RunReport {
         namedValues(md, "Outputs", "Output", stages, StageState::outputs, value -> "`" + value + "`");
     }
 
+    /** The files the workers kept from each stage's last attempt, with what a reader needs to find and check them. */
+    private static void artifacts(StringBuilder md, RunState run) {
+        List<StageState> having = run.stageList().stream().filter(s -> !s.artifacts().isEmpty()).toList();
+        if (having.isEmpty()) {
+            return;
+        }
+        md.append("## Artifacts\n\n| Stage | Path | Size | SHA-256 | Location |\n|---|---|---|---|---|\n");
+        for (StageState stage : having) {
+            for (Artifact artifact : stage.artifacts()) {
+                md.append("| ").append(stage.name()).append(" | ").append(cell(artifact.path()))
+                        .append(" | ").append(bytes(artifact.sizeBytes()))
+                        .append(" | `").append(artifact.sha256()).append("`")
+                        .append(" | ").append(cell(artifact.location())).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
     /** A section of stage | name | value rows, for the stages that have any values. */
     private static <V> void namedValues(StringBuilder md, String title, String column, List<StageState> stages,
                                         Function<StageState, Map<String, V>> values, Function<V, String> shown) {
@@ -246,6 +266,16 @@ public final class RunReport {
 
     private static String cell(String text) {
         return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    private static String bytes(long size) {
+        if (size < 1024) {
+            return size + " B";
+        }
+        if (size < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", size / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", size / (1024.0 * 1024));
     }
 
     static String human(Duration duration) {

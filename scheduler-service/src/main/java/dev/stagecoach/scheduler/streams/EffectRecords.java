@@ -38,6 +38,8 @@ final class EffectRecords {
                 .setKind(dispatch.kind())
                 .setCommand(dispatch.command())
                 .setEnv(dispatch.env())
+                .setInputs(dispatch.inputs())
+                .setArtifacts(dispatch.artifacts())
                 .setSecretValues(dispatch.secretValues())
                 .setTimeoutMillis(dispatch.timeout().toMillis())
                 .setHeartbeatMillis(dev.stagecoach.scheduler.engine.EngineEvent.HEARTBEAT_INTERVAL.toMillis())

@@ -4,6 +4,7 @@ import dev.stagecoach.events.Control;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.scheduler.engine.Artifact;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,9 @@ final class EngineInputs {
                 case HEARTBEAT -> new EngineEvent.StageHeartbeat(result.getStage(), result.getAttemptId());
                 case FINISHED -> new EngineEvent.StageFinished(result.getStage(), result.getAttemptId(),
                         outcome(result), result.getExitCode(), result.getDurationMillis(), result.getError(),
-                        List.copyOf(result.getOutputTail()), Map.copyOf(result.getMetrics()), Map.copyOf(result.getOutputs()));
+                        List.copyOf(result.getOutputTail()), Map.copyOf(result.getMetrics()), Map.copyOf(result.getOutputs()),
+                        result.getArtifacts().stream().map(a -> new Artifact(a.getPath(), a.getLocation(), a.getSizeBytes(), a.getSha256()))
+                                .toList());
                 case UNKNOWN -> null;
             };
         }

@@ -86,7 +86,7 @@ class FanoutTest {
             String shard = "test#" + i;
             run.started(shard).apply(new EngineEvent.StageFinished(shard, run.attemptId(shard), EngineEvent.Outcome.SUCCEEDED,
                     0, 5L, null, List.of(), Map.of("coverage", coverage[i], "tests", 10.0, "duration", 3.0 + i),
-                    Map.of("report", "shard-" + i + ".xml")));
+                    Map.of("report", "shard-" + i + ".xml"), List.of()));
         }
 
         StageResults.Result test = StageResults.of("test", run.state, run.definition).orElseThrow();
@@ -112,7 +112,7 @@ class FanoutTest {
                       env: {VERSION: "v${{ stages.build.outputs.version }}"}
                 """).start(Map.of()).started("build");
         run.apply(new EngineEvent.StageFinished("build", run.attemptId("build"), EngineEvent.Outcome.SUCCEEDED, 0, 5L, null,
-                List.of(), Map.of(), Map.of("version", "1.4.2")));
+                List.of(), Map.of(), Map.of("version", "1.4.2"), List.of()));
 
         assertThat(run.dispatches().get(1).env()).containsEntry("VERSION", "v1.4.2");
     }

@@ -13,7 +13,7 @@ class StatusTransitionsTest {
     @EnumSource(StageStatus.class)
     void everyStageTransitionIsEitherAllowedOrRefused(StageStatus from) {
         StageState stage = new StageState("s", from, 1, 0, "a", null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         for (StageStatus to : StageStatus.values()) {
             if (from.canBecome(to)) {
                 assertThat(stage.to(to).status()).isEqualTo(to);

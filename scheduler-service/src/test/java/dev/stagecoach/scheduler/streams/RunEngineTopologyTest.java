@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stagecoach.events.ArtifactRef;
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
@@ -17,7 +18,9 @@ import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.events.serde.AvroSerde;
+import dev.stagecoach.scheduler.engine.Artifact;
 import dev.stagecoach.scheduler.engine.EngineEvent;
+import dev.stagecoach.scheduler.engine.RunState;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,6 +35,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,6 +205,36 @@ class RunEngineTopologyTest {
         assertThat(snapshot.getStatus()).isEqualTo("FAILED");
         assertThat(snapshot.getReason()).isEqualTo("no pipeline named \"nope\" is registered");
         assertThat(commands.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anHttpStageGetsItsRenderedInputsAndTheArtifactsAWorkerKeptReachTheRun() {
+        pipelines.pipeInput("ship", PipelineRegistered.newBuilder().setName("ship").setRevision(1).setYaml("""
+                pipeline:
+                  name: ship
+                  stages:
+                    - {name: build, run: make dist, artifacts: [dist/*.tar.gz]}
+                    - name: announce
+                      uses: http
+                      with: {url: "http://hooks.local/${{ run.id }}", method: POST, body: "${{ stages.build.status }}"}
+                """).setSha256("y").setRegisteredAt(START).build());
+        requests.pipeInput("run-6", RunRequested.newBuilder().setRunId("run-6").setPipeline("ship")
+                .setTrigger(TriggerType.MANUAL).setRequestedBy("test").setRequestedAt(START).build());
+        StageCommand build = commands.readValue();
+        assertThat(build.getArtifacts()).containsExactly("dist/*.tar.gz");
+
+        ArtifactRef kept = ArtifactRef.newBuilder().setPath("dist/app.tar.gz").setLocation("file:///kept/dist/app.tar.gz")
+                .setSizeBytes(3).setSha256("abc").build();
+        results.pipeInput("run-6", StageResult.newBuilder(result(build, ResultType.FINISHED, Outcome.SUCCEEDED))
+                .setArtifacts(List.of(kept)).build());
+
+        StageCommand announce = commands.readValue();
+        assertThat(announce.getKind()).isEqualTo("http");
+        assertThat(announce.getInputs()).containsEntry("url", "http://hooks.local/run-6").containsEntry("method", "POST")
+                .containsEntry("body", "SUCCEEDED");
+        KeyValueStore<String, RunState> store = driver.getKeyValueStore(RunEngineTopology.RUNS_STORE);
+        assertThat(store.get("run-6").stage("build").artifacts())
+                .containsExactly(new Artifact("dist/app.tar.gz", "file:///kept/dist/app.tar.gz", 3, "abc"));
     }
 
     private static String actionHeader(TestRecord<String, StageCommand> command) {
