@@ -7,6 +7,7 @@ import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
+import dev.stagecoach.scheduler.engine.SecretSource;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -24,8 +25,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
 
     private static final Logger LOG = Logger.getLogger(RunEngineProcessor.class);
 
-    // secrets.<NAME> in a stage's env: the scheduler's environment variable STAGECOACH_SECRET_<NAME>.
-    private final RunEngine engine = new RunEngine(name -> System.getenv("STAGECOACH_SECRET_" + name));
+    private final RunEngine engine;
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
     private ProcessorContext<String, Object> context;
@@ -34,8 +34,10 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     private TimerStore timers;
     private RecentRuns recent;
 
-    RunEngineProcessor(Duration timerResolution) {
+    /** @param secrets where {@code secrets.<NAME>} in a stage's env comes from */
+    RunEngineProcessor(Duration timerResolution, SecretSource secrets) {
         this.timerResolution = timerResolution;
+        this.engine = new RunEngine(secrets);
     }
 
     @Override
