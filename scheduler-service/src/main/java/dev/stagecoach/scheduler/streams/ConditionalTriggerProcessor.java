@@ -37,17 +37,21 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
     private static final String CONSUMER_NAME = "scheduler-conditional-triggers";
 
     private final String sourceTopic;
+    private final PipelineChanges pipelineChanges;
     private final AvroSerde<MetricSample> samples = AvroSerde.of(MetricSample.class);
     private final Definitions definitions = new Definitions();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PipelineRegistered> pipelines;
     private KeyValueStore<String, String> watches;
+    private Map<String, List<Watched>> byMetric = Map.of();
+    private long indexedAt = -1;
 
     private record Watched(String pipeline, Trigger.Conditional trigger, String key) {
     }
 
-    ConditionalTriggerProcessor(String sourceTopic) {
+    ConditionalTriggerProcessor(String sourceTopic, PipelineChanges pipelineChanges) {
         this.sourceTopic = sourceTopic;
+        this.pipelineChanges = pipelineChanges;
     }
 
     @Override
@@ -88,22 +92,32 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
     }
 
     private List<Watched> watching(String metric) {
-        List<Watched> watched = new ArrayList<>();
+        long changes = pipelineChanges.current();
+        if (changes != indexedAt) {
+            byMetric = index();
+            indexedAt = changes;
+        }
+        return byMetric.getOrDefault(metric, List.of());
+    }
+
+    /** The conditional triggers of every registered pipeline, by the metric they watch. */
+    private Map<String, List<Watched>> index() {
+        Map<String, List<Watched>> index = new HashMap<>();
         try (var all = pipelines.all()) {
             all.forEachRemaining(entry -> {
                 PipelineRegistered pipeline = entry.value;
                 try {
                     definitions.of(pipeline.getName(), pipeline.getRevision(), pipeline.getYaml()).triggers().stream()
-                            .filter(t -> t instanceof Trigger.Conditional c && c.metric().equals(metric))
-                            .map(Trigger.Conditional.class::cast)
-                            .forEach(c -> watched.add(new Watched(pipeline.getName(), c, storeKey(pipeline.getName(), c))));
+                            .filter(Trigger.Conditional.class::isInstance).map(Trigger.Conditional.class::cast)
+                            .forEach(c -> index.computeIfAbsent(c.metric(), m -> new ArrayList<>())
+                                    .add(new Watched(pipeline.getName(), c, storeKey(pipeline.getName(), c))));
                 } catch (RuntimeException e) {
-                    LOG.debugf("pipeline %s revision %d does not load; its conditional triggers are ignored: %s",
+                    LOG.warnf("pipeline %s revision %d does not load; its conditional triggers are ignored: %s",
                             pipeline.getName(), pipeline.getRevision(), e.getMessage());
                 }
             });
         }
-        return watched;
+        return index;
     }
 
     private void requestRun(Watched watched, MetricSample sample) {

@@ -64,13 +64,14 @@ public class RunEngineTopology {
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
         Topology topology = new Topology();
+        PipelineChanges pipelineChanges = new PipelineChanges();
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIPELINES_STORE),
                         org.apache.kafka.common.serialization.Serdes.String(), AvroSerde.of(PipelineRegistered.class))
                         .withLoggingDisabled(),
                 "pipelines-in", keys, AvroSerde.of(PipelineRegistered.class), topics.pipelines(),
-                "pipelines-updater", PipelineStoreUpdater::new);
+                "pipelines-updater", () -> new PipelineStoreUpdater(pipelineChanges));
 
         topology.addSource("run-requests-in", keys, AvroSerde.of(RunRequested.class), topics.runRequests());
         topology.addSource("results-in", keys, AvroSerde.of(StageResult.class), topics.results());
@@ -93,7 +94,7 @@ public class RunEngineTopology {
 
         // Conditional triggers: metric samples in, run requests (back to the engine's own source) and dead letters out.
         topology.addSource("metrics-in", keys, new ByteArrayDeserializer(), topics.metrics());
-        topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics()), "metrics-in");
+        topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics(), pipelineChanges), "metrics-in");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHES_STORE),
                 org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()),
                 CONDITIONAL_TRIGGERS);
@@ -112,7 +113,12 @@ public class RunEngineTopology {
     /** Keeps the global store of registered pipelines in step with the compacted topic. */
     static final class PipelineStoreUpdater implements Processor<String, PipelineRegistered, Void, Void> {
 
+        private final PipelineChanges changes;
         private KeyValueStore<String, PipelineRegistered> store;
+
+        PipelineStoreUpdater(PipelineChanges changes) {
+            this.changes = changes;
+        }
 
         @Override
         public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
@@ -121,11 +127,13 @@ public class RunEngineTopology {
 
         @Override
         public void process(Record<String, PipelineRegistered> record) {
-            if (record.value() == null) {
-                store.delete(record.key());
-            } else {
-                store.put(record.key(), record.value());
-            }
+            changes.during(() -> {
+                if (record.value() == null) {
+                    store.delete(record.key());
+                } else {
+                    store.put(record.key(), record.value());
+                }
+            });
         }
     }
 }
