@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -71,7 +72,7 @@ public class WebhookResource {
                 .filter(Trigger.Webhook.class::isInstance).map(Trigger.Webhook.class::cast).toList();
         if (webhooks.isEmpty()) {
             return ApiErrors.of(Response.Status.NOT_FOUND, "pipeline \"" + name + "\" has no webhook trigger;"
-                    + " declare one under triggers, e.g. - webhook: {secret_ref: " + name.toUpperCase().replaceAll("[^A-Z0-9]", "_") + "_WEBHOOK}", List.of());
+                    + " declare one under triggers, e.g. - webhook: {secret_ref: " + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_WEBHOOK}", List.of());
         }
         List<Keyed> keyed = new ArrayList<>();
         for (Trigger.Webhook webhook : webhooks) {
