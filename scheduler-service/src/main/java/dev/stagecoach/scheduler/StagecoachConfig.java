@@ -4,6 +4,7 @@ import dev.stagecoach.events.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 
 @ConfigMapping(prefix = "stagecoach")
 public interface StagecoachConfig {
@@ -23,7 +24,44 @@ public interface StagecoachConfig {
     @WithDefault("100ms")
     Duration snapshotInterval();
 
+    /**
+     * Secrets by name, for development and tests. A deployment sets environment variables
+     * {@code STAGECOACH_SECRET_<NAME>} instead; a name given here wins over the variable.
+     */
+    Map<String, String> secrets();
+
+    Triggers triggers();
+
     default Topics topics() {
         return new Topics(topicPrefix());
+    }
+
+    interface Triggers {
+
+        Cron cron();
+
+        Event event();
+    }
+
+    interface Cron {
+
+        /** How often the schedules are looked at, as Quarkus' {@code @Scheduled(every)} reads it; {@code off} stops cron triggers. */
+        @WithDefault("1s")
+        String tick();
+
+        /** How far back a fire time missed while no scheduler was running may lie and still start its run. */
+        @WithDefault("1h")
+        Duration catchUpWindow();
+    }
+
+    interface Event {
+
+        /** The consumer group that reads the topics named by event triggers. */
+        @WithDefault("stagecoach-event-triggers")
+        String groupId();
+
+        /** How soon a registration that adds or removes an event trigger changes what is read. */
+        @WithDefault("1s")
+        Duration refresh();
     }
 }

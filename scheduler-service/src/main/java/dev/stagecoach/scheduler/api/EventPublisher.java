@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Writes the API's events (registrations, run requests, control) and waits until the broker has them. */
+/** Writes the API's and the triggers' events (registrations, run requests, control, dead letters) and waits until the broker has them. */
 @ApplicationScoped
 public class EventPublisher {
 
@@ -50,13 +50,18 @@ public class EventPublisher {
     @SuppressWarnings("unchecked")
     public <T extends SpecificRecord> void publish(String topic, String key, T event) {
         EventCodec<T> codec = (EventCodec<T>) codecs.computeIfAbsent(event.getClass(), c -> EventCodec.of((Class<T>) c));
+        send(new ProducerRecord<>(topic, key, codec.encode(event)));
+    }
+
+    /** Writes a record as it is, e.g. a dead letter with its original bytes and headers. */
+    public void send(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, codec.encode(event))).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + topic, e);
+            throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka did not accept the write to " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Kafka did not accept the write to " + record.topic() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.stagecoach.scheduler.api;
 
 import dev.stagecoach.events.PipelineRegistered;
-import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.pipeline.Diagnostic;
 import dev.stagecoach.pipeline.InvalidParametersException;
@@ -10,6 +9,8 @@ import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.triggers.RunIds;
+import dev.stagecoach.scheduler.triggers.TriggeredRuns;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -48,6 +49,8 @@ public class PipelineResource {
     StagecoachConfig config;
     @Inject
     Clock clock;
+    @Inject
+    TriggeredRuns runs;
 
     public record Registered(String name, int revision, String sha256, List<String> warnings) {
     }
@@ -56,6 +59,10 @@ public class PipelineResource {
     }
 
     public record RunStarted(String runId, String pipeline, int revision, String statusUrl, String reportUrl) {
+
+        static RunStarted of(String runId, PipelineRegistered pipeline) {
+            return new RunStarted(runId, pipeline.getName(), pipeline.getRevision(), "/api/runs/" + runId, "/api/runs/" + runId + "/report");
+        }
     }
 
     public record PipelineSummary(String name, int revision, String sha256, Instant registeredAt) {
@@ -105,17 +112,10 @@ public class PipelineResource {
         }
         String runId = idempotencyKey == null || idempotencyKey.isBlank()
                 ? UUID.randomUUID().toString()
-                : UUID.nameUUIDFromBytes((name + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
-        publisher.publish(config.topics().runRequests(), runId, RunRequested.newBuilder()
-                .setRunId(runId)
-                .setPipeline(name)
-                .setParameters(given)
-                .setTrigger(TriggerType.MANUAL)
-                .setRequestedBy(request == null || request.requestedBy() == null ? "api" : request.requestedBy())
-                .setRequestedAt(clock.instant())
-                .build());
-        return Response.accepted(new RunStarted(runId, name, registered.get().getRevision(),
-                "/api/runs/" + runId, "/api/runs/" + runId + "/report")).build();
+                : RunIds.derive(name, idempotencyKey);
+        runs.request(runId, name, given, TriggerType.MANUAL,
+                request == null || request.requestedBy() == null ? "api" : request.requestedBy());
+        return Response.accepted(RunStarted.of(runId, registered.get())).build();
     }
 
     @GET

@@ -10,6 +10,7 @@ import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
 import java.nio.charset.StandardCharsets;
+import dev.stagecoach.scheduler.engine.SecretSource;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
@@ -29,8 +30,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
 
     private static final Logger LOG = Logger.getLogger(RunEngineProcessor.class);
 
-    // secrets.<NAME> in a stage's env: the scheduler's environment variable STAGECOACH_SECRET_<NAME>.
-    private final RunEngine engine = new RunEngine(name -> System.getenv("STAGECOACH_SECRET_" + name));
+    private final RunEngine engine;
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
     private final Duration snapshotInterval;
@@ -41,10 +41,14 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     private TimerStore timers;
     private RecentRuns recent;
 
-    /** @param snapshotInterval how long a run's snapshot may wait for later changes; zero publishes every change */
-    RunEngineProcessor(Duration timerResolution, Duration snapshotInterval) {
+    /**
+     * @param snapshotInterval how long a run's snapshot may wait for later changes; zero publishes every change
+     * @param secrets where {@code secrets.<NAME>} in a stage's env comes from
+     */
+    RunEngineProcessor(Duration timerResolution, Duration snapshotInterval, SecretSource secrets) {
         this.timerResolution = timerResolution;
         this.snapshotInterval = snapshotInterval;
+        this.engine = new RunEngine(secrets);
     }
 
     @Override

@@ -9,12 +9,16 @@ import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.events.serde.Serdes.NotificationSerde;
 import dev.stagecoach.events.serde.Serdes.RunEventSerde;
+import dev.stagecoach.events.serde.Serdes.RunRequestedSerde;
 import dev.stagecoach.events.serde.Serdes.RunSnapshotSerde;
 import dev.stagecoach.events.serde.Serdes.StageCommandSerde;
+import dev.stagecoach.scheduler.DeploymentSecrets;
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.engine.SecretSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,7 +31,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The scheduler's data flow: requests, results and control messages go into the engine,
- * keyed by run id; commands, run events, snapshots and notifications come out.
+ * keyed by run id; commands, run events, snapshots and notifications come out. Metric
+ * samples go into the conditional triggers, which request runs of the engine.
  */
 @ApplicationScoped
 public class RunEngineTopology {
@@ -35,35 +40,44 @@ public class RunEngineTopology {
     public static final String RUNS_STORE = "runs";
     public static final String TIMERS_STORE = "timers";
     public static final String PIPELINES_STORE = "pipelines";
+    public static final String WATCHES_STORE = "metric-watches";
 
     static final String COMMANDS_SINK = "commands-out";
     static final String RUN_EVENTS_SINK = "run-events-out";
     static final String RUNS_SINK = "runs-out";
     static final String NOTIFICATIONS_SINK = "notifications-out";
+    static final String RUN_REQUESTS_SINK = "run-requests-out";
+    static final String DEAD_LETTERS_SINK = "dead-letters-out";
     private static final String ENGINE = "engine";
+    private static final String CONDITIONAL_TRIGGERS = "conditional-triggers";
 
     @Produces
-    public Topology buildTopology(StagecoachConfig config) {
-        return build(config.topics(), config.timerResolution(), config.snapshotInterval());
+    public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets) {
+        return build(config.topics(), config.timerResolution(), config.snapshotInterval(), secrets);
     }
 
     public static Topology build(Topics topics, Duration timerResolution, Duration snapshotInterval) {
+        return build(topics, timerResolution, snapshotInterval, SecretSource.NONE);
+    }
+
+    public static Topology build(Topics topics, Duration timerResolution, Duration snapshotInterval, SecretSource secrets) {
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
         Topology topology = new Topology();
+        PipelineChanges pipelineChanges = new PipelineChanges();
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIPELINES_STORE),
                         org.apache.kafka.common.serialization.Serdes.String(), AvroSerde.of(PipelineRegistered.class))
                         .withLoggingDisabled(),
                 "pipelines-in", keys, AvroSerde.of(PipelineRegistered.class), topics.pipelines(),
-                "pipelines-updater", PipelineStoreUpdater::new);
+                "pipelines-updater", () -> new PipelineStoreUpdater(pipelineChanges));
 
         topology.addSource("run-requests-in", keys, AvroSerde.of(RunRequested.class), topics.runRequests());
         topology.addSource("results-in", keys, AvroSerde.of(StageResult.class), topics.results());
         topology.addSource("control-in", keys, AvroSerde.of(Control.class), topics.control());
 
-        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(timerResolution, snapshotInterval),
+        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(timerResolution, snapshotInterval, secrets),
                 "run-requests-in", "results-in", "control-in");
         // Cached: a run that changes several times within one commit interval (a wide fan-out does)
         // writes its state to RocksDB and the changelog once, not once per change.
@@ -80,6 +94,16 @@ public class RunEngineTopology {
         topology.addSink(RUN_EVENTS_SINK, topics.runEvents(), keyWriter, anyValue(new RunEventSerde()), ENGINE);
         topology.addSink(RUNS_SINK, topics.runs(), keyWriter, anyValue(new RunSnapshotSerde()), ENGINE);
         topology.addSink(NOTIFICATIONS_SINK, topics.notifications(), keyWriter, anyValue(new NotificationSerde()), ENGINE);
+
+        // Conditional triggers: metric samples in, run requests (back to the engine's own source) and dead letters out.
+        topology.addSource("metrics-in", keys, new ByteArrayDeserializer(), topics.metrics());
+        topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics(), pipelineChanges), "metrics-in");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHES_STORE),
+                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()),
+                CONDITIONAL_TRIGGERS);
+        topology.addSink(RUN_REQUESTS_SINK, topics.runRequests(), keyWriter, anyValue(new RunRequestedSerde()), CONDITIONAL_TRIGGERS);
+        topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), keyWriter, anyValue(org.apache.kafka.common.serialization.Serdes.ByteArray()),
+                CONDITIONAL_TRIGGERS);
         return topology;
     }
 
@@ -92,7 +116,12 @@ public class RunEngineTopology {
     /** Keeps the global store of registered pipelines in step with the compacted topic. */
     static final class PipelineStoreUpdater implements Processor<String, PipelineRegistered, Void, Void> {
 
+        private final PipelineChanges changes;
         private KeyValueStore<String, PipelineRegistered> store;
+
+        PipelineStoreUpdater(PipelineChanges changes) {
+            this.changes = changes;
+        }
 
         @Override
         public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
@@ -101,11 +130,13 @@ public class RunEngineTopology {
 
         @Override
         public void process(Record<String, PipelineRegistered> record) {
-            if (record.value() == null) {
-                store.delete(record.key());
-            } else {
-                store.put(record.key(), record.value());
-            }
+            changes.during(() -> {
+                if (record.value() == null) {
+                    store.delete(record.key());
+                } else {
+                    store.put(record.key(), record.value());
+                }
+            });
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import dev.stagecoach.scheduler.SchedulerFixture;
 import dev.stagecoach.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -23,8 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The scheduler's REST API and engine wiring against a real broker (no worker: stages stay dispatched). */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = KafkaBrokerResource.TOPICS,
-        value = "stagecoach.pipelines:1,stagecoach.run-requests:2,stagecoach.results:2,stagecoach.control:2,"
-                + "stagecoach.commands.default:2,stagecoach.run-events:2,stagecoach.runs:2,stagecoach.notifications:2"))
+        value = SchedulerFixture.TOPICS))
 class SchedulerApiTest {
 
     static final String PIPELINE = """
@@ -41,7 +41,7 @@ class SchedulerApiTest {
 
     @BeforeEach
     void engineIsRunning() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        SchedulerFixture.awaitEngineReady();
     }
 
     @Test
@@ -122,8 +122,7 @@ class SchedulerApiTest {
     }
 
     private static void register(String yaml) {
-        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).post("/api/pipelines")
-                .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(201)));
+        SchedulerFixture.register(yaml);
     }
 
     private static String start(String key) {

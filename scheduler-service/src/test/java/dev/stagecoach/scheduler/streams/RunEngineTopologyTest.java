@@ -21,16 +21,13 @@ import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.scheduler.engine.Artifact;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.RunState;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -70,11 +67,7 @@ class RunEngineTopologyTest {
 
     @BeforeEach
     void start() throws Exception {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("topology-test").toString());
-        driver = new TopologyTestDriver(RunEngineTopology.build(TOPICS, Duration.ofMillis(100), SNAPSHOT_INTERVAL), props, START);
+        driver = TestDrivers.of(TOPICS, "topology-test", START, SNAPSHOT_INTERVAL);
         StringSerializer keys = new StringSerializer();
         pipelines = driver.createInputTopic(TOPICS.pipelines(), keys, AvroSerde.of(PipelineRegistered.class));
         requests = driver.createInputTopic(TOPICS.runRequests(), keys, AvroSerde.of(RunRequested.class));

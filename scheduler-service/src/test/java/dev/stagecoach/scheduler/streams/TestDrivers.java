@@ -1,0 +1,30 @@
+package dev.stagecoach.scheduler.streams;
+
+import dev.stagecoach.events.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The scheduler's whole topology in a {@link TopologyTestDriver}, with state of its own and the wall clock at {@code start}. */
+final class TestDrivers {
+
+    private TestDrivers() {
+    }
+
+    /** Publishes every change of a run as a snapshot at once. */
+    static TopologyTestDriver of(Topics topics, String applicationId, Instant start) throws IOException {
+        return of(topics, applicationId, start, Duration.ZERO);
+    }
+
+    static TopologyTestDriver of(Topics topics, String applicationId, Instant start, Duration snapshotInterval) throws IOException {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
+        return new TopologyTestDriver(RunEngineTopology.build(topics, Duration.ofMillis(100), snapshotInterval), props, start);
+    }
+}
