@@ -30,6 +30,11 @@ class ExpressionParserTest {
             "!(stages.test.status == 'SUCCEEDED') || params.dry     ; false",
             "params.dry                                             ; false",
             "params.missing == 'x'                                  ; false",
+            "params.missing != 'x'                                  ; true",
+            "params.missing >= 3                                    ; false",
+            "params.missing < 3                                     ; false",
+            "params.missing > 'a'                                   ; false",
+            "!(params.missing <= 3)                                 ; true",
             "true && !false                                         ; true",
             "params.env == 'dev' || params.env == 'prod' && true    ; true"})
     void conditionsEvaluateAsWritten(String condition, boolean expected) {

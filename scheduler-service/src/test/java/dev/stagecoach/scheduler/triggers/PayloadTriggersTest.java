@@ -73,6 +73,8 @@ class PayloadTriggersTest {
                 .extracting(RegisteredPipelines.Registered::name).containsExactly("smoke", "audit");
         assertThat(routes.matching("deployments", json("{\"type\": \"deploy_finished\", \"environment\": \"production\", \"replicas\": 1}")))
                 .extracting(RegisteredPipelines.Registered::name).containsExactly("audit");
+        assertThat(routes.matching("deployments", json("{\"type\": \"deploy_started\"}")))
+                .as("no replicas is not 3 or more").extracting(RegisteredPipelines.Registered::name).containsExactly("audit");
         assertThat(routes.matching("logins", json("[1, 2]"))).extracting(RegisteredPipelines.Registered::name).containsExactly("audit");
         assertThat(routes.matching("elsewhere", json("{}"))).isEmpty();
         assertThat(routes.watchedSince("deployments")).isEqualTo(Instant.parse("2026-03-02T10:00:00Z"));

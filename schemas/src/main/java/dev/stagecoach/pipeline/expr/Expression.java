@@ -120,8 +120,12 @@ public sealed interface Expression {
             } else if (operator.equals("==") || operator.equals("!=")) {
                 boolean equal = Objects.equals(Expression.text(a), Expression.text(b));
                 return operator.equals("==") == equal;
+            } else if (a == null || b == null) {
+                // Nothing is more or less than a missing value: event.replicas >= 3 must not hold
+                // for an event without replicas (as text, "null" would sort after "3").
+                return false;
             } else {
-                order = String.valueOf(Expression.text(a)).compareTo(String.valueOf(Expression.text(b)));
+                order = Expression.text(a).compareTo(Expression.text(b));
             }
             return switch (operator) {
                 case "==" -> order == 0;
