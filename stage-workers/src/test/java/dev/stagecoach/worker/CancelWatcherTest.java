@@ -44,9 +44,7 @@ class CancelWatcherTest {
 
     @BeforeEach
     void startWatching() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        SharedKafka.createTopics(3, topic);
         send(command("before/start/1", CommandAction.CANCEL), "CANCEL");
         watcher = new CancelWatcher(new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer()),

@@ -45,6 +45,9 @@ import org.junit.jupiter.api.Test;
 /** The worker's claim on its commands, over the real broker: once per attempt across a changing pool, and only what it can run. */
 class CommandFeedTest {
 
+    /** Rebalances of a busy machine (the whole build running at once) have taken most of a minute. */
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
     private final String bootstrap = SharedKafka.bootstrapServers();
     private final String topic = "commands.feed-" + UUID.randomUUID();
     private final String group = "workers-" + UUID.randomUUID();
@@ -52,9 +55,7 @@ class CommandFeedTest {
 
     @BeforeEach
     void createTopic() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        SharedKafka.createTopics(4, topic);
     }
 
     @AfterEach
@@ -69,25 +70,25 @@ class CommandFeedTest {
         CommandFeed.Handler handler = handler(command -> {
             executed.add(command.getAttemptId());
             // Held while a worker joins or leaves, so that the rebalance catches commands in flight.
-            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+            await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
                     .untilFalse(holding);
         });
         List<String> attempts = IntStream.range(0, 300).mapToObj(i -> "run-" + i + "/build/1").toList();
         send(attempts.stream().map(CommandFeedTest::execute).toList());
 
         Running first = start(2, handler);
-        await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= 2);
+        await().atMost(PATIENCE).until(() -> executed.size() >= 2);
         Running second = start(2, handler);
-        await().atMost(Duration.ofSeconds(60)).until(second.feed()::joined);
+        await().atMost(PATIENCE).until(second.feed()::joined);
         holding.set(false);
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= 120);
+        await().atMost(PATIENCE).until(() -> executed.size() >= 120);
         holding.set(true);
         Running third = start(2, handler);
-        await().atMost(Duration.ofSeconds(60)).until(third.feed()::joined);
+        await().atMost(PATIENCE).until(third.feed()::joined);
         holding.set(false);
         first.stop();
-        await().atMost(Duration.ofSeconds(60)).until(() -> executed.size() >= attempts.size());
+        await().atMost(PATIENCE).until(() -> executed.size() >= attempts.size());
         feeds.forEach(Running::stop);
 
         Map<String, Long> runs = executed.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));

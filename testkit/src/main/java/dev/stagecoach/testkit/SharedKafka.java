@@ -3,6 +3,8 @@ package dev.stagecoach.testkit;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The one Kafka of a test JVM, started on first use and stopped when the JVM exits; plain JUnit
@@ -33,6 +35,14 @@ public final class SharedKafka {
             System.setProperty(ADDRESS_PROPERTY, address);
         }
         return address;
+    }
+
+    /**
+     * Creates single-replica topics with {@code partitions} partitions each (existing ones are
+     * left as they are) and returns once every partition has a leader, so the first produce succeeds.
+     */
+    public static void createTopics(int partitions, String... names) {
+        Topics.create(bootstrapServers(), Stream.of(names).map(name -> new NewTopic(name, partitions, (short) 1)).toList());
     }
 
     private static String startEmbedded() {

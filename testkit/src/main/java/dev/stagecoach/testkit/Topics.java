@@ -3,6 +3,7 @@ package dev.stagecoach.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +13,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -71,6 +75,23 @@ final class Topics {
         }
     }
 
+    // An idempotent producer whose first batch met a partition without a leader yet has been seen
+    // to retry it with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout: produce only once
+    // every partition has one.
+    private static boolean everyPartitionLed(Collection<TopicDescription> topics) {
+        return topics.stream().flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    }
+
+    // The broker's metadata may name a leader before that leader's log takes writes (the
+    // producer above had seen the leader, then got NOT_LEADER_OR_FOLLOWER). Listing offsets is
+    // answered by the leader's log itself, and the admin client retries it until it is.
+    private static void awaitLeadersAnswer(Admin admin, Collection<TopicDescription> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        topics.forEach(t -> t.partitions().forEach(p -> latest.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     // The controller acknowledges a new topic before the broker has applied it to its own
     // metadata; clients that check for the topic right away (Kafka Streams does) would miss it.
     private static void awaitServed(Admin admin, List<String> names)
@@ -78,8 +99,12 @@ final class Topics {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             try {
-                admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return;
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (everyPartitionLed(described.values())) {
+                    awaitLeadersAnswer(admin, described.values());
+                    return;
+                }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("Could not describe topics " + names, e.getCause());

@@ -75,6 +75,11 @@ public class EventTriggers implements EventTriggerFeed.Handler {
         return new EventTriggerFeed(consumer, pipelines::all, config.triggers().event().refresh(), this);
     }
 
+    /** False once the feed's thread has ended: it logged why, and nothing restarts it but the service. */
+    public boolean alive() {
+        return thread == null || thread.isAlive();
+    }
+
     /** The topics the service's feed reads now. */
     public Set<String> reading() {
         return feed == null ? Set.of() : feed.reading();

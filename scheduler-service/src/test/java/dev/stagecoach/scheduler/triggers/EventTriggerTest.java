@@ -3,6 +3,7 @@ package dev.stagecoach.scheduler.triggers;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.stagecoach.events.DeadLetters;
@@ -42,6 +43,20 @@ class EventTriggerTest {
     String bootstrap;
     @Inject
     EventTriggers eventTriggers;
+
+    @Test
+    void theFeedReportsItselfAliveWithTheTopicsItReads() {
+        SchedulerFixture.awaitEngineReady();
+        SchedulerFixture.register("""
+                pipeline:
+                  name: event-health
+                  triggers: [{event: {topic: trigger-test.deployments}}]
+                  stages: [{name: log, run: ./log.sh}]
+                """);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'event triggers' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'event triggers' }.data.topics", containsString("trigger-test.deployments")));
+    }
 
     @Test
     void matchingRecordsStartOneRunEachAndPoisonIsDeadLettered() throws Exception {
