@@ -161,7 +161,7 @@ public final class Bench implements Callable<Integer> {
         List<String> workers = new ArrayList<>(List.of(LocalStack.WORKER));
 
         try (BenchKafka kafka = new BenchKafka(stack.bootstrapServers()); EventTap tap = new EventTap(kafka)) {
-            BenchPipelines pipelines = new BenchPipelines(stack.schedulerUrl());
+            BenchPipelines pipelines = new BenchPipelines(stack.schedulerUrl(), stack.token());
             pipelines.register(BenchPipelines.sequential(BenchPipelines.HANDOFF, HANDOFF_STAGES), BenchPipelines.HANDOFF);
             pipelines.register(BenchPipelines.sequential(BenchPipelines.THROUGHPUT, THROUGHPUT_STAGES), BenchPipelines.THROUGHPUT);
             pipelines.register(BenchPipelines.sequential(BenchPipelines.SINGLE, 1), BenchPipelines.SINGLE);

@@ -19,9 +19,11 @@ final class BenchPipelines {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String schedulerUrl;
+    private final String token;
 
-    BenchPipelines(String schedulerUrl) {
+    BenchPipelines(String schedulerUrl, String token) {
         this.schedulerUrl = schedulerUrl;
+        this.token = token;
     }
 
     /** Stage names s01, s02, ...: sortable, and the number is the position. */
@@ -74,6 +76,7 @@ final class BenchPipelines {
         HttpRequest request = HttpRequest.newBuilder(URI.create(schedulerUrl + "/api/pipelines?file="
                         + URLEncoder.encode(name + ".yaml", StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/yaml")
+                .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(yaml))
                 .build();

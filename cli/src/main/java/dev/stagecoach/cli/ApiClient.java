@@ -31,10 +31,13 @@ final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String baseUrl;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ApiClient(String baseUrl) {
+    /** @param token the API token to send as a bearer token; null sends none */
+    ApiClient(String baseUrl, String token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
     }
 
     JsonNode register(String yaml, String fileName) {
@@ -75,6 +78,9 @@ final class ApiClient {
     private String send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
             response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new ApiException(0, "cannot reach the scheduler at " + baseUrl

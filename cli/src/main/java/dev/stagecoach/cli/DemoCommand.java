@@ -33,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
             stack.start();
             System.out.printf("Stack ready in %.1f s: Kafka %s, scheduler %s%n",
                     (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.schedulerUrl());
-            ApiClient api = new ApiClient(stack.schedulerUrl());
+            ApiClient api = new ApiClient(stack.schedulerUrl(), stack.token());
             long runStarted = System.nanoTime();
             RunCommand.Outcome outcome = RunCommand.run(api, file, parameters, true, Duration.ofMinutes(10));
             System.out.printf("Run took %.1f s%n%n", (System.nanoTime() - runStarted) / 1e9);

@@ -10,11 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String WORKER = "stage-workers";
     public static final String NOTIFIER = "notifier-service";
     public static final String KAFKA = "kafka";
+    /** The name runs and decisions record for whoever uses the stack's own token. */
+    public static final String LOCAL_TOKEN_NAME = "local";
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     private static final int RUN_PARTITIONS = 4;
     private static final int COMMAND_PARTITIONS = 8;
@@ -44,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final StackFile stackFile;
+    private final String token = newToken();
+    private final Map<String, String> extraTokens = new LinkedHashMap<>();
     private String bootstrapServers;
 
     /**
@@ -54,6 +61,20 @@ public final class LocalStack implements AutoCloseable {
         this.home = home.toAbsolutePath();
         this.stateDir = stateDir.toAbsolutePath();
         this.stackFile = new StackFile(this.stateDir);
+    }
+
+    /** The admin token of this stack's scheduler: made up when the stack starts, kept in its stack file for later commands. */
+    public String token() {
+        return token;
+    }
+
+    /**
+     * Another API token for the scheduler, e.g. {@code ("ci", "operator:...")}: for a stack whose
+     * callers need other roles than the stack's own admin token. Set before the services start.
+     */
+    public LocalStack withToken(String name, String roleAndToken) {
+        extraTokens.put(name, roleAndToken);
+        return this;
     }
 
     public Path logsDir() {
@@ -113,7 +134,7 @@ public final class LocalStack implements AutoCloseable {
             close();
             throw e;
         }
-        stackFile.write(bootstrapServers, ports, pids());
+        stackFile.write(bootstrapServers, ports, pids(), token);
         return this;
     }
 
@@ -168,7 +189,13 @@ public final class LocalStack implements AutoCloseable {
         }
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString()));
-        processes.put(name, launch(name, command));
+        // Tokens go in the environment, not the command line, where any local user could read them.
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (module.equals(SCHEDULER)) {
+            environment.put("STAGECOACH_AUTH_TOKENS_" + LOCAL_TOKEN_NAME.toUpperCase(Locale.ROOT), "admin:" + token);
+            extraTokens.forEach((tokenName, value) -> environment.put("STAGECOACH_AUTH_TOKENS_" + tokenName.toUpperCase(Locale.ROOT), value));
+        }
+        processes.put(name, launch(name, command, environment));
     }
 
     /** kill -9 of one service, then a fresh start of it on the same port and state directory. */
@@ -266,16 +293,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private Process launch(String name, List<String> command) {
+        return launch(name, command, Map.of());
+    }
+
+    private Process launch(String name, List<String> command, Map<String, String> environment) {
         try {
             Files.createDirectories(logsDir());
             Path log = logsDir().resolve(name + ".log");
-            return new ProcessBuilder(command).directory(home.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+    }
+
+    private static String newToken() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private Map<String, Long> pids() {

@@ -11,7 +11,8 @@ import java.util.Optional;
 /** What a running local stack left behind for later commands: where things listen, which processes to stop. */
 final class StackFile {
 
-    record Contents(String bootstrapServers, Map<String, Integer> ports, Map<String, Long> pids) {
+    /** @param token the scheduler's admin token; null in files of stacks from before API tokens */
+    record Contents(String bootstrapServers, Map<String, Integer> ports, Map<String, Long> pids, String token) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,10 +22,10 @@ final class StackFile {
         this.file = stateDir.resolve("stack.json");
     }
 
-    void write(String bootstrapServers, Map<String, Integer> ports, Map<String, Long> pids) {
+    void write(String bootstrapServers, Map<String, Integer> ports, Map<String, Long> pids, String token) {
         try {
             Files.createDirectories(file.getParent());
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), new Contents(bootstrapServers, ports, pids));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), new Contents(bootstrapServers, ports, pids, token));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

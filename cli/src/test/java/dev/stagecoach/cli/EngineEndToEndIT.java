@@ -36,7 +36,7 @@ class EngineEndToEndIT {
         stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
         stack.startService("worker-2", LocalStack.WORKER, List.of());
         stack.awaitReady("worker-2");
-        api = new ApiClient(stack.schedulerUrl());
+        api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
 
     @AfterAll
@@ -186,11 +186,11 @@ class EngineEndToEndIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> hooks.deliveriesFor(run).size() == 1);
         assertThat(hooks.deliveriesFor(run).get(0).body().path("subject").asText()).contains("awaits approval (stage deploy)");
 
-        EndToEnd.CliRun refused = EndToEnd.cli("approve", run, "deploy", "--by", "mallory", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun refused = EndToEnd.cli("approve", run, "deploy", "--by", "mallory", "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(refused.exitCode()).isEqualTo(Stagecoach.FAILED);
         assertThat(refused.output()).contains("mallory may not decide about stage \"deploy\"; its approvers are alice");
 
-        EndToEnd.CliRun approved = EndToEnd.cli("approve", run, "deploy", "--by", "alice", "-m", "ship it", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun approved = EndToEnd.cli("approve", run, "deploy", "--by", "alice", "-m", "ship it", "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(approved.exitCode()).as(approved.output()).isZero();
 
         JsonNode done = awaitEnd(run);
@@ -213,7 +213,7 @@ class EngineEndToEndIT {
         assertThat(failed.path("status").asText()).isEqualTo("FAILED");
 
         Files.writeString(fixed, "the database is back");
-        EndToEnd.CliRun resumed = EndToEnd.cli("resume", run, "--server", stack.schedulerUrl());
+        EndToEnd.CliRun resumed = EndToEnd.cli("resume", run, "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(resumed.exitCode()).as(resumed.output()).isZero();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> "SUCCEEDED".equals(EndToEnd.runStatus(api, run)));
@@ -227,7 +227,7 @@ class EngineEndToEndIT {
     private static String start(String name, String body) throws Exception {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "pipeline:\n  name: " + name + "\n" + body);
-        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         return cli.runId();
     }

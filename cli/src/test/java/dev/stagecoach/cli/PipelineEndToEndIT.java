@@ -1,6 +1,7 @@
 package dev.stagecoach.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,14 +38,16 @@ class PipelineEndToEndIT {
     static LocalStack stack;
     static WebhookSink hooks;
     static ApiClient api;
+    static final String VIEWER_TOKEN = "a-viewer-token-for-the-e2e-tests";
 
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-" + System.currentTimeMillis())).toAbsolutePath();
         broker = EmbeddedKafkaBroker.start();
         hooks = new WebhookSink();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
-        api = new ApiClient(stack.schedulerUrl());
+        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
+                .withToken("vera", "viewer:" + VIEWER_TOKEN).startServices(broker.bootstrapServers());
+        api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
 
     @AfterAll
@@ -71,7 +75,7 @@ class PipelineEndToEndIT {
                       run: echo "published $PARAM_LABEL"
                 """);
 
-        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=first", "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=first", "--wait", "--server", stack.schedulerUrl(), "--token", stack.token());
 
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         String runId = cli.runId();
@@ -104,7 +108,7 @@ class PipelineEndToEndIT {
                       run: echo never
                 """);
 
-        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=x", "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=x", "--wait", "--server", stack.schedulerUrl(), "--token", stack.token());
 
         assertThat(cli.exitCode()).as(cli.output()).isEqualTo(1);
         String runId = cli.runId();
@@ -131,7 +135,7 @@ class PipelineEndToEndIT {
                       run: printf '%s\\n' "$PARAM_LABEL"
                 """);
 
-        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=" + hostile, "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=" + hostile, "--wait", "--server", stack.schedulerUrl(), "--token", stack.token());
 
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         assertThat(marker).doesNotExist();
@@ -155,7 +159,7 @@ class PipelineEndToEndIT {
                     - name: last
                       run: echo three
                 """.formatted(gate));
-        EndToEnd.CliRun started = EndToEnd.cli("run", file.toString(), "--param", "label=crash", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun started = EndToEnd.cli("run", file.toString(), "--param", "label=crash", "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(started.exitCode()).as(started.output()).isZero();
         String runId = started.runId();
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(Path.of(gate + ".started")));
@@ -193,7 +197,7 @@ class PipelineEndToEndIT {
                         expect_status: 204
                 """.formatted(hooks.url("/announce")));
 
-        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=e2e-http", "--wait", "--server", stack.schedulerUrl());
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "label=e2e-http", "--wait", "--server", stack.schedulerUrl(), "--token", stack.token());
 
         assertThat(cli.exitCode()).as(cli.output()).isZero();
         String runId = cli.runId();
@@ -232,6 +236,38 @@ class PipelineEndToEndIT {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, yaml);
         return file;
+    }
+
+
+    @Test
+    @Order(6)
+    void theApiRefusesCallersWithoutATokenOrWithoutTheRoleAndNamesTheProblem() {
+        assertThatThrownBy(() -> new ApiClient(stack.schedulerUrl(), null).run("any"))
+                .isInstanceOfSatisfying(ApiClient.ApiException.class, e -> {
+                    assertThat(e.status).isEqualTo(401);
+                    assertThat(e.getMessage()).contains("needs a bearer token", "Authorization: Bearer <token>");
+                });
+        assertThatThrownBy(() -> new ApiClient(stack.schedulerUrl(), "not-a-token-anyone-was-given").run("any"))
+                .isInstanceOfSatisfying(ApiClient.ApiException.class, e -> {
+                    assertThat(e.status).isEqualTo(401);
+                    assertThat(e.getMessage()).isEqualTo("the bearer token is not one this scheduler accepts");
+                });
+
+        ApiClient viewer = new ApiClient(stack.schedulerUrl(), VIEWER_TOKEN);
+        assertThatThrownBy(() -> viewer.run("no-such-run")).as("a viewer passes auth and reads")
+                .isInstanceOfSatisfying(ApiClient.ApiException.class, e -> assertThat(e.status).isEqualTo(404));
+        assertThatThrownBy(() -> viewer.start("e2e-ok", Map.of("label", "x"), "vera"))
+                .isInstanceOfSatisfying(ApiClient.ApiException.class, e -> {
+                    assertThat(e.status).isEqualTo(403);
+                    assertThat(e.getMessage()).startsWith("token \"vera\" has role viewer; POST ").endsWith("e2e-ok/runs needs operator");
+                });
+        assertThatThrownBy(() -> viewer.register("pipeline: {name: sneaky, stages: [{name: a, run: 'true'}]}", "sneaky.yaml"))
+                .isInstanceOfSatisfying(ApiClient.ApiException.class, e -> assertThat(e.status).isEqualTo(403));
+
+        String runId = api.start("e2e-ok", Map.of("label", "by-admin"), "alice").path("runId").asText();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(ApiClient.ApiException.class).untilAsserted(() ->
+                assertThat(api.run(runId).path("requestedBy").asText()).as("the token's name, and whom the client named")
+                        .isEqualTo(LocalStack.LOCAL_TOKEN_NAME + " (for alice)"));
     }
 
 }

@@ -32,6 +32,19 @@ public interface StagecoachConfig {
 
     Triggers triggers();
 
+    Auth auth();
+
+    /** Bearer tokens of the REST API. Webhooks prove themselves by signature instead. */
+    interface Auth {
+
+        /** Off only for development and tests: every caller may then do everything. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Token name (the caller's name in runs and decisions) to {@code <role>:<token>}; roles: viewer, operator, admin. */
+        Map<String, String> tokens();
+    }
+
     default Topics topics() {
         return new Topics(topicPrefix());
     }

@@ -1,5 +1,6 @@
 package dev.stagecoach.scheduler.api;
 
+import dev.stagecoach.scheduler.api.auth.Caller;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -22,6 +23,14 @@ public final class ApiErrors {
         public Response toResponse(EngineNotReadyException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "1")
                     .entity(Map.of("error", e.getMessage(), "problems", List.of())).build();
+        }
+    }
+
+    @Provider
+    public static class ForbiddenName implements ExceptionMapper<Caller.ForbiddenNameException> {
+        @Override
+        public Response toResponse(Caller.ForbiddenNameException e) {
+            return of(Response.Status.FORBIDDEN, e.getMessage(), List.of());
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.api.auth.CurrentCaller;
+import dev.stagecoach.scheduler.api.auth.RequiresRole;
+import dev.stagecoach.scheduler.api.auth.Role;
 import dev.stagecoach.scheduler.triggers.RunIds;
 import dev.stagecoach.scheduler.triggers.TriggeredRuns;
 import jakarta.inject.Inject;
@@ -36,6 +39,7 @@ import java.util.concurrent.locks.LockSupport;
 
 @Path("/api/pipelines")
 @Produces(MediaType.APPLICATION_JSON)
+@RequiresRole(Role.VIEWER)
 public class PipelineResource {
 
     /** A registration returns once the engine can see it, so a run started right after finds it. */
@@ -49,6 +53,8 @@ public class PipelineResource {
     StagecoachConfig config;
     @Inject
     Clock clock;
+    @Inject
+    CurrentCaller caller;
     @Inject
     TriggeredRuns runs;
 
@@ -69,6 +75,7 @@ public class PipelineResource {
     }
 
     @POST
+    @RequiresRole(Role.ADMIN)
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
     public Response register(String yaml, @QueryParam("file") String file) {
         LoadResult loaded = PipelineLoader.load(yaml, file == null || file.isBlank() ? "pipeline.yaml" : file);
@@ -96,6 +103,7 @@ public class PipelineResource {
      * so a client that retries the request starts one run, not two.
      */
     @POST
+    @RequiresRole(Role.OPERATOR)
     @Path("/{name}/runs")
     public Response start(@PathParam("name") String name, StartRun request,
                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -113,8 +121,8 @@ public class PipelineResource {
         String runId = idempotencyKey == null || idempotencyKey.isBlank()
                 ? UUID.randomUUID().toString()
                 : RunIds.derive(name, idempotencyKey);
-        runs.request(runId, name, given, TriggerType.MANUAL,
-                request == null || request.requestedBy() == null ? "api" : request.requestedBy());
+        String requestedBy = caller.requester(request == null ? null : request.requestedBy());
+        runs.request(runId, name, given, TriggerType.MANUAL, requestedBy == null ? "api" : requestedBy);
         return Response.accepted(RunStarted.of(runId, registered.get())).build();
     }
 

@@ -8,6 +8,9 @@ import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.api.auth.CurrentCaller;
+import dev.stagecoach.scheduler.api.auth.RequiresRole;
+import dev.stagecoach.scheduler.api.auth.Role;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageState;
 import dev.stagecoach.scheduler.engine.StageStatus;
@@ -23,10 +26,11 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
+@RequiresRole(Role.VIEWER)
 public class RunResource {
 
     @Inject
@@ -37,6 +41,8 @@ public class RunResource {
     StagecoachConfig config;
     @Inject
     Clock clock;
+    @Inject
+    CurrentCaller caller;
 
     @GET
     @Path("/{runId}")
@@ -56,30 +62,34 @@ public class RunResource {
     }
 
     @POST
+    @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/cancel")
     public Response cancel(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.CANCEL, request, run -> run.status().isTerminal()
+        return control(runId, ControlAction.CANCEL, request, (run, decision) -> run.status().isTerminal()
                 ? "run " + runId + " already ended " + run.status() : null);
     }
 
     /** Approves a stage that waits for approval; {@code stage} and {@code by} are required. */
     @POST
+    @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/approve")
     public Response approve(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.APPROVE, request, run -> approvalProblem(run, request));
+        return control(runId, ControlAction.APPROVE, request, RunResource::approvalProblem);
     }
 
     @POST
+    @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/reject")
     public Response reject(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.REJECT, request, run -> approvalProblem(run, request));
+        return control(runId, ControlAction.REJECT, request, RunResource::approvalProblem);
     }
 
     /** Runs a FAILED or CANCELLED run again: succeeded stages are kept, the rest run anew. */
     @POST
+    @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/resume")
     public Response resume(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.RESUME, request, run -> run.status().isResumable() ? null
+        return control(runId, ControlAction.RESUME, request, (run, decision) -> run.status().isResumable() ? null
                 : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
     }
 
@@ -91,21 +101,23 @@ public class RunResource {
      * Checks what the API can check now (the engine checks again when the instruction arrives,
      * since the run may move on in between) and writes the instruction to the control topic.
      */
-    private Response control(String runId, ControlAction action, Decision request, Function<RunState, String> refusal) {
+    private Response control(String runId, ControlAction action, Decision request, BiFunction<RunState, Decision, String> refusal) {
         var run = stores.run(runId);
         if (run.isEmpty()) {
             return notFound(runId);
         }
-        String problem = refusal.apply(run.get());
+        String named = caller.speaksFor(request == null ? null : request.by());
+        request = new Decision(request == null ? null : request.stage(), named, request == null ? null : request.comment());
+        String problem = refusal.apply(run.get(), request);
         if (problem != null) {
             return ApiErrors.of(Response.Status.CONFLICT, problem, List.of());
         }
-        String by = request == null || request.by() == null || request.by().isBlank() ? "api" : request.by();
+        String by = request.by() == null || request.by().isBlank() ? "api" : request.by();
         publisher.publish(config.topics().control(), runId, Control.newBuilder()
                 .setRunId(runId).setAction(action)
-                .setStage(request == null ? null : request.stage())
+                .setStage(request.stage())
                 .setBy(by)
-                .setComment(request == null ? null : request.comment())
+                .setComment(request.comment())
                 .setAt(clock.instant()).build());
         return Response.accepted(Map.of("runId", runId, "action", action.name(), "by", by)).build();
     }

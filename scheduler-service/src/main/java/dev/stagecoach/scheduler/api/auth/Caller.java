@@ -1,0 +1,28 @@
+package dev.stagecoach.scheduler.api.auth;
+
+/** Who made a request: the token's name and its role. */
+public record Caller(String name, Role role) {
+
+    /**
+     * The name to record for a decision or a run request: the caller's own, unless an admin
+     * names someone else. Null, with auth off, means "whoever the request says".
+     *
+     * @throws ForbiddenNameException when a non-admin names someone other than themselves
+     */
+    public String speaksFor(String named) {
+        if (named == null || named.isBlank() || named.equals(name)) {
+            return name;
+        }
+        if (role == Role.ADMIN) {
+            return named;
+        }
+        throw new ForbiddenNameException(name + " may act only in their own name, not as " + named
+                + " (an admin token may record a decision for someone else)");
+    }
+
+    public static final class ForbiddenNameException extends RuntimeException {
+        public ForbiddenNameException(String message) {
+            super(message);
+        }
+    }
+}
