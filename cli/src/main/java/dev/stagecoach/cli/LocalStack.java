@@ -38,8 +38,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String WORKER = "stage-workers";
     public static final String NOTIFIER = "notifier-service";
     public static final String KAFKA = "kafka";
-    /** The name runs and decisions record for whoever uses the stack's own token. */
-    public static final String LOCAL_TOKEN_NAME = "local";
+    /** The name runs and decisions record for whoever uses the stack's own token: the scheduler's admin token's. */
+    public static final String LOCAL_TOKEN_NAME = "admin";
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
     private static final int RUN_PARTITIONS = 4;
     private static final int COMMAND_PARTITIONS = 8;
@@ -192,7 +192,7 @@ public final class LocalStack implements AutoCloseable {
         // Tokens go in the environment, not the command line, where any local user could read them.
         Map<String, String> environment = new LinkedHashMap<>();
         if (module.equals(SCHEDULER)) {
-            environment.put("STAGECOACH_AUTH_TOKENS_" + LOCAL_TOKEN_NAME.toUpperCase(Locale.ROOT), "admin:" + token);
+            environment.put("STAGECOACH_AUTH_ADMIN_TOKEN", token);
             extraTokens.forEach((tokenName, value) -> environment.put("STAGECOACH_AUTH_TOKENS_" + tokenName.toUpperCase(Locale.ROOT), value));
         }
         processes.put(name, launch(name, command, environment));

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "stagecoach")
 public interface StagecoachConfig {
@@ -43,6 +44,9 @@ public interface StagecoachConfig {
 
         /** Token name (the caller's name in runs and decisions) to {@code <role>:<token>}; roles: viewer, operator, admin. */
         Map<String, String> tokens();
+
+        /** One admin token, named {@value dev.stagecoach.scheduler.api.auth.ConfiguredTokens#ADMIN}: the one setting a deployment needs. */
+        Optional<String> adminToken();
     }
 
     default Topics topics() {

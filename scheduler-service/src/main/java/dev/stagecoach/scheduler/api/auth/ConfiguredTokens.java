@@ -5,11 +5,16 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /** The configured tokens, read once; a malformed one stops the scheduler at start, naming the setting. */
 @ApplicationScoped
 public class ConfiguredTokens {
+
+    /** The caller name of {@code stagecoach.auth.admin-token}. */
+    public static final String ADMIN = "admin";
 
     private static final Logger LOG = Logger.getLogger(ConfiguredTokens.class);
 
@@ -21,7 +26,7 @@ public class ConfiguredTokens {
     void check(@Observes StartupEvent event) {
         if (config.auth().enabled() && tokens().isEmpty()) {
             LOG.warn("API auth is on and no token is configured: every API call will be refused. Set "
-                    + "STAGECOACH_AUTH_TOKENS_<NAME>=<role>:<token> (roles: viewer, operator, admin).");
+                    + "STAGECOACH_AUTH_ADMIN_TOKEN=<token>, or STAGECOACH_AUTH_TOKENS_<NAME>=<role>:<token> (roles: viewer, operator, admin).");
         }
     }
 
@@ -31,7 +36,9 @@ public class ConfiguredTokens {
 
     public ApiTokens tokens() {
         if (tokens == null) {
-            tokens = ApiTokens.parse(config.auth().tokens());
+            Map<String, String> byName = new HashMap<>(config.auth().tokens());
+            config.auth().adminToken().ifPresent(token -> byName.putIfAbsent(ADMIN, "admin:" + token));
+            tokens = ApiTokens.parse(byName);
         }
         return tokens;
     }
