@@ -23,9 +23,15 @@ final class PendingSnapshots {
     }
 
     private final Map<String, Due> pending = new LinkedHashMap<>();
+    private final boolean coalesce;
+
+    /** @param coalesce false publishes every change at once */
+    PendingSnapshots(boolean coalesce) {
+        this.coalesce = coalesce;
+    }
 
     /** Returns the snapshot to publish now, or null when it may wait for {@link #drain()}. */
-    Due changed(RunState run, PipelineDefinition definition, boolean coalesce) {
+    Due changed(RunState run, PipelineDefinition definition) {
         Due due = new Due(run, definition);
         if (!coalesce || run.status().isTerminal()) {
             pending.remove(run.runId());

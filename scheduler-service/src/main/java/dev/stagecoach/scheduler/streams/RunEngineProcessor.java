@@ -34,7 +34,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
     private final Duration snapshotInterval;
-    private final PendingSnapshots snapshots = new PendingSnapshots();
+    private final PendingSnapshots snapshots;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, RunState> runs;
     private KeyValueStore<String, PipelineRegistered> pipelines;
@@ -48,6 +48,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     RunEngineProcessor(Duration timerResolution, Duration snapshotInterval, SecretSource secrets) {
         this.timerResolution = timerResolution;
         this.snapshotInterval = snapshotInterval;
+        this.snapshots = new PendingSnapshots(!snapshotInterval.isZero());
         this.engine = new RunEngine(secrets);
     }
 
@@ -115,7 +116,7 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         for (Effect effect : decision.effects()) {
             apply(next, effect, now);
         }
-        PendingSnapshots.Due due = snapshots.changed(next, definition, !snapshotInterval.isZero());
+        PendingSnapshots.Due due = snapshots.changed(next, definition);
         if (due != null) {
             publishSnapshot(due, now);
         }

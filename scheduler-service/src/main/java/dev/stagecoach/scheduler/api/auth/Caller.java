@@ -20,6 +20,14 @@ public record Caller(String name, Role role) {
                 + " (an admin token may record a decision for someone else)");
     }
 
+    /**
+     * Who to record as having asked for a run: the caller, and whom the client named if that
+     * differs (the CLI names the local user), since the request itself decides nothing.
+     */
+    public String requester(String named) {
+        return named == null || named.isBlank() || named.equals(name) ? name : name + " (for " + named + ")";
+    }
+
     public static final class ForbiddenNameException extends RuntimeException {
         public ForbiddenNameException(String message) {
             super(message);

@@ -17,15 +17,9 @@ public class CurrentCaller {
         return Optional.ofNullable(caller);
     }
 
-    /**
-     * Who to record as having asked for a run: the caller, and whom the client named if that
-     * differs (the CLI names the local user), since the request itself decides nothing.
-     */
+    /** See {@link Caller#requester}; with auth off, the name as given. */
     public String requester(String named) {
-        if (caller == null || named == null || named.isBlank() || named.equals(caller.name())) {
-            return caller == null ? named : caller.name();
-        }
-        return caller.name() + " (for " + named + ")";
+        return caller == null ? named : caller.requester(named);
     }
 
     /** See {@link Caller#speaksFor}; with auth off, the name as given. */
