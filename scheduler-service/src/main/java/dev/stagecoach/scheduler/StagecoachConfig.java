@@ -26,6 +26,17 @@ public interface StagecoachConfig {
     Duration snapshotInterval();
 
     /**
+     * How long a dispatched attempt may wait for a worker of its pool to start it before it
+     * counts as lost and is retried as its policy says.
+     */
+    @WithDefault("60s")
+    Duration startTimeout();
+
+    /** How long a finished run (its state, timers and snapshot) is kept before it is forgotten. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /**
      * Secrets by name, for development and tests. A deployment sets environment variables
      * {@code STAGECOACH_SECRET_<NAME>} instead; a name given here wins over the variable.
      */

@@ -12,6 +12,8 @@ public final class DeadLetters {
     public static final String REASON = "stagecoach.dlq.reason";
     public static final String TOPIC = "stagecoach.dlq.topic";
     public static final String CONSUMER = "stagecoach.dlq.consumer";
+    public static final String PARTITION = "stagecoach.dlq.partition";
+    public static final String OFFSET = "stagecoach.dlq.offset";
 
     private DeadLetters() {
     }
@@ -20,6 +22,14 @@ public final class DeadLetters {
         headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(TOPIC, topic.getBytes(StandardCharsets.UTF_8));
         headers.add(CONSUMER, consumer.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    /** As {@link #addTo(Headers, String, String, String)}, with where in its topic the record was, so it can be found again. */
+    public static Headers addTo(Headers headers, String reason, String topic, int partition, long offset, String consumer) {
+        addTo(headers, reason, topic, consumer);
+        headers.add(PARTITION, Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
+        headers.add(OFFSET, Long.toString(offset).getBytes(StandardCharsets.UTF_8));
         return headers;
     }
 

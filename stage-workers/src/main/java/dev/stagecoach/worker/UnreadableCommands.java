@@ -28,7 +28,7 @@ public class UnreadableCommands {
     public void deadLetter(ConsumerRecord<String, byte[]> record, Exception why) {
         String reason = "record value is not readable as a StageCommand: " + DeadLetters.describe(why);
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        DeadLetters.addTo(headers, reason, record.topic(), "stage-workers");
+        DeadLetters.addTo(headers, reason, record.topic(), record.partition(), record.offset(), "stage-workers");
         deadLetters.sendMessageAndAwait(Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.key()).withHeaders(headers).build()));
         LOG.warnf("unreadable command dead-lettered topic=%s partition=%d offset=%d reason=\"%s\"",

@@ -38,4 +38,8 @@ public sealed interface Effect {
 
     record FinishRun(RunStatus status) implements Effect {
     }
+
+    /** The run's retention is over: its state, timers and snapshot go. */
+    record ForgetRun() implements Effect {
+    }
 }

@@ -35,18 +35,26 @@ import java.util.Map;
 public final class RunEngine {
 
     static final String RUN_TIMEOUT = "run-timeout";
+    /** Fires once a finished run has been kept for the retention; it is then forgotten. */
+    static final String RETENTION = "retention";
 
     // Keyed by identity: the caller keeps one definition object per pipeline revision, and a
     // record's own hashCode would walk every stage on each lookup.
     private final Map<PipelineDefinition, ExpandedPipeline> expanded = new IdentityHashMap<>();
     private final SecretSource secrets;
+    private final EngineSettings settings;
 
     public RunEngine() {
         this(SecretSource.NONE);
     }
 
     public RunEngine(SecretSource secrets) {
+        this(secrets, EngineSettings.DEFAULTS);
+    }
+
+    public RunEngine(SecretSource secrets, EngineSettings settings) {
         this.secrets = secrets;
+        this.settings = settings;
     }
 
     public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition declared) {
@@ -60,8 +68,16 @@ public final class RunEngine {
             return Decision.ignored(null, "no run exists for this " + event.getClass().getSimpleName()
                     + "; it may belong to a run that was never admitted");
         }
+        if (event instanceof TimerFired timer && timer.timerId().equals(RETENTION)) {
+            return onRetentionOver(state, now);
+        }
         if (state.status().isTerminal() && !(event instanceof TimerFired) && !(event instanceof Resume)) {
             return Decision.ignored(state, "run " + state.runId() + " already ended " + state.status());
+        }
+        if (pipeline == null) {
+            // Only a run refused at admission has no pipeline revision: it never had stages to run.
+            return Decision.ignored(state, "run " + state.runId() + " has no pipeline revision to run (" + state.reason()
+                    + "); start a new run instead");
         }
         Step step = new Step(state, now, pipeline);
         String ignored = handle(step, event);
@@ -97,29 +113,55 @@ public final class RunEngine {
         return onTimerFired(step, (TimerFired) event);
     }
 
+    /**
+     * When applying {@code event} threw {@code problem} (a pipeline revision that no longer loads,
+     * a state this engine cannot read): the event ends with a run event that says why, and a run
+     * still going fails with that reason rather than wait for a state change that never comes.
+     * Stages in flight are not cancelled on their workers, since the pipeline that names their
+     * pools may be what failed; their results arrive after the run ended and change nothing.
+     */
+    public Decision failed(RunState state, EngineEvent event, Instant now, String problem) {
+        String why = "the engine could not apply " + event.getClass().getSimpleName() + ": " + problem;
+        if (state == null) {
+            return event instanceof RunCreated created
+                    ? refused(created, created.revision(), null, created.parameters(), problem, now)
+                    : Decision.ignored(null, why);
+        }
+        Effect said = new Effect.EmitRunEvent("EVENT_FAILED", null, null, why);
+        if (state.status().isTerminal()) {
+            return new Decision(state, List.of(said), null);
+        }
+        RunState next = state;
+        for (StageState stage : state.stageList()) {
+            if (stage.status().isInFlight() || stage.status() == StageStatus.RETRY_WAIT) {
+                next = next.withStage(stage.ended(StageStatus.CANCELLED, now, "the run failed while it ran: " + why));
+            } else if (stage.status() == StageStatus.PENDING || stage.status() == StageStatus.AWAITING_APPROVAL) {
+                next = next.withStage(stage.ended(StageStatus.SKIPPED, now, "not run: the run failed: " + why));
+            }
+        }
+        next = next.ended(RunStatus.FAILED, now, why);
+        return new Decision(next, List.of(said,
+                new Effect.CancelTimer(RUN_TIMEOUT, state.deadline()),
+                new Effect.EmitRunEvent("RUN_FAILED", null, null, why),
+                new Effect.ScheduleTimer(RETENTION, now.plus(settings.retention())),
+                new Effect.FinishRun(RunStatus.FAILED)), null);
+    }
+
     private Decision onRunCreated(RunState existing, RunCreated created, Instant now, ExpandedPipeline pipeline) {
         if (existing != null) {
             return Decision.ignored(existing, "run " + created.runId() + " already exists; a duplicate request changes nothing");
         }
         if (pipeline == null) {
-            RunState rejected = new RunState(created.runId(), created.pipeline(), 0, null, created.parameters(),
-                    created.requestedBy(), RunStatus.FAILED, Map.of(), now, now, now,
-                    "no pipeline named \"" + created.pipeline() + "\" is registered", null);
-            return new Decision(rejected, List.of(
-                    new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
-                    new Effect.FinishRun(RunStatus.FAILED)), null);
+            return refused(created, 0, null, created.parameters(),
+                    "no pipeline named \"" + created.pipeline() + "\" is registered", now);
         }
         PipelineDefinition definition = pipeline.definition;
         Map<String, String> parameters;
         try {
             parameters = ParameterBinder.bind(definition, created.parameters());
         } catch (InvalidParametersException e) {
-            RunState rejected = new RunState(created.runId(), created.pipeline(), created.revision(), created.pipelineYaml(),
-                    ParameterBinder.masked(definition, created.parameters()), created.requestedBy(), RunStatus.FAILED,
-                    Map.of(), now, now, now, "invalid parameters: " + String.join("; ", e.problems()), null);
-            return new Decision(rejected, List.of(
-                    new Effect.EmitRunEvent("RUN_FAILED", null, null, rejected.reason()),
-                    new Effect.FinishRun(RunStatus.FAILED)), null);
+            return refused(created, created.revision(), created.pipelineYaml(), ParameterBinder.masked(definition, created.parameters()),
+                    "invalid parameters: " + String.join("; ", e.problems()), now);
         }
         Map<String, StageState> stages = new LinkedHashMap<>();
         definition.stages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
@@ -135,6 +177,28 @@ public final class RunEngine {
         return step.decision();
     }
 
+    /** A run that fails at admission: it has no stages, and is kept for the retention like any other. */
+    private Decision refused(RunCreated created, int revision, String yaml, Map<String, String> parameters, String reason, Instant now) {
+        RunState rejected = new RunState(created.runId(), created.pipeline(), revision, yaml, parameters,
+                created.requestedBy(), RunStatus.FAILED, Map.of(), now, now, now, reason, null);
+        return new Decision(rejected, List.of(
+                new Effect.EmitRunEvent("RUN_FAILED", null, null, reason),
+                new Effect.ScheduleTimer(RETENTION, now.plus(settings.retention())),
+                new Effect.FinishRun(RunStatus.FAILED)), null);
+    }
+
+    /** The retention of a finished run is over: it is forgotten, unless it was resumed since. */
+    private Decision onRetentionOver(RunState state, Instant now) {
+        if (!state.status().isTerminal()) {
+            return Decision.ignored(state, "run " + state.runId() + " was resumed and runs; it is kept");
+        }
+        Instant forgetAt = state.finishedAt().plus(settings.retention());
+        if (now.isBefore(forgetAt)) {
+            return Decision.ignored(state, "run " + state.runId() + " ended again since; it is kept until " + forgetAt);
+        }
+        return new Decision(state, List.of(new Effect.ForgetRun()), null);
+    }
+
     private String onStageStarted(Step step, StageStarted started) {
         StageState stage = step.state.stage(started.stage());
         String stale = staleness(step.state, stage, started.stage(), started.attemptId());
@@ -143,6 +207,9 @@ public final class RunEngine {
         }
         if (stage.status() != StageStatus.DISPATCHED) {
             return "attempt " + started.attemptId() + " is already " + stage.status() + "; a repeated start changes nothing";
+        }
+        if (stage.deadline() != null) {
+            step.effect(new Effect.CancelTimer(Timers.start(stage), stage.deadline()));
         }
         StageSpec spec = step.spec(stage.name());
         Instant heartbeatDeadline = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
@@ -252,6 +319,7 @@ public final class RunEngine {
             return "run " + run.runId() + " never started a stage (" + run.reason() + "); start a new run instead";
         }
         Instant deadline = step.now.plus(step.definition.optionsFor(run.parameters()).timeout());
+        step.effect(new Effect.CancelTimer(RETENTION, run.finishedAt().plus(settings.retention())));
         step.state = run.resumed(deadline);
         for (StageState stage : run.stageList()) {
             if (stage.status().rerunsOnResume() && !Step.isRollbackStep(stage.name())) {
@@ -297,6 +365,18 @@ public final class RunEngine {
             }
             case RETRY -> stage.status() == StageStatus.RETRY_WAIT && stage.attempts() + 1 == parsed.attempt()
                     ? null : "retry timer " + timer.timerId() + " is no longer wanted";
+            case START -> {
+                if (stage.status() != StageStatus.DISPATCHED) {
+                    yield "start timer " + timer.timerId() + " fired after the attempt " + (stage.status().isInFlight() ? "started" : "ended");
+                }
+                StageSpec spec = step.spec(stage.name());
+                String why = "no worker of pool \"" + spec.pool() + "\" started stage \"" + stage.name() + "\" within "
+                        + Durations.format(startTimeoutOf(spec)) + "; the attempt was lost";
+                // A worker that claims the command late must not run it next to the retry.
+                step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), spec.pool()));
+                attemptFailed(step, stage, why, null, null, List.of(), List.of());
+                yield null;
+            }
             case DEADLINE, HEARTBEAT -> {
                 if (!stage.status().isInFlight()) {
                     yield "timer " + timer.timerId() + " fired for an attempt that already ended";
@@ -489,7 +569,10 @@ public final class RunEngine {
         StageSpec spec = step.spec(stage.name());
         int attempt = stage.attempts() + 1;
         String attemptId = Timers.attemptId(step.state.runId(), stage.name(), attempt);
-        step.put(stage.dispatched(attempt, attemptId, step.now));
+        Instant startBy = step.now.plus(startTimeoutOf(spec));
+        StageState dispatched = stage.dispatched(attempt, attemptId, step.now, startBy);
+        step.put(dispatched);
+        step.effect(new Effect.ScheduleTimer(Timers.start(dispatched), startBy));
         StageEnvironment environment = StageEnvironment.of(step.state, spec, attempt, step.pipeline.declared, secrets);
         List<String> masked = new ArrayList<>(ParameterBinder.secretValues(step.definition, step.state.parameters()));
         masked.addAll(environment.secretValues());
@@ -533,9 +616,14 @@ public final class RunEngine {
         advanceFinallyStages(step);
     }
 
+    private java.time.Duration startTimeoutOf(StageSpec spec) {
+        return settings.startTimeout();
+    }
+
     private void finishRun(Step step, RunStatus status, String reason) {
         stopStages(step, step.state.stageList(), status);
         step.effect(new Effect.CancelTimer(RUN_TIMEOUT, step.state.deadline()));
+        step.effect(new Effect.ScheduleTimer(RETENTION, step.now.plus(settings.retention())));
         step.state = step.state.ended(status, step.now, reason);
         step.event("RUN_" + status.name(), null, null, reason);
         step.notify(status == RunStatus.SUCCEEDED ? NotificationEvent.ON_SUCCESS : NotificationEvent.ON_FAILURE);
@@ -648,7 +736,8 @@ public final class RunEngine {
 
         void cancelAttemptTimers(StageState stage) {
             if (stage.deadline() != null) {
-                effects.add(new Effect.CancelTimer(Timers.deadline(stage), stage.deadline()));
+                String timer = stage.status() == StageStatus.DISPATCHED ? Timers.start(stage) : Timers.deadline(stage);
+                effects.add(new Effect.CancelTimer(timer, stage.deadline()));
             }
             if (stage.heartbeatDeadline() != null) {
                 effects.add(new Effect.CancelTimer(Timers.heartbeat(stage), stage.heartbeatDeadline()));

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param attempts how many attempts were dispatched so far, across resumes
  * @param attemptsBeforeResume attempts made before the last resume; retries count from there
  * @param attemptId the id of the current (or last) attempt; results for any other id are stale
- * @param deadline when the current attempt counts as lost if no result arrived
+ * @param deadline when the current attempt counts as lost: while DISPATCHED, if no worker started it by then;
+ *                 while RUNNING, if no result arrived by then; while AWAITING_APPROVAL, when the approval times out
  * @param retryAt when the next attempt is due, while in {@link StageStatus#RETRY_WAIT}
  * @param awaitingSince when the stage started waiting for approval
  * @param approval the decision of the person who approved or rejected it
@@ -69,9 +70,9 @@ public record StageState(
                 outputTail, metrics, outputs, artifacts);
     }
 
-    StageState dispatched(int attempt, String newAttemptId, Instant at) {
+    StageState dispatched(int attempt, String newAttemptId, Instant at, Instant startBy) {
         return new StageState(name, to(StageStatus.DISPATCHED).status, attempt, attemptsBeforeResume, newAttemptId, null,
-                at, null, null, null, null, null, awaitingSince, approval, null, null, null, List.of(), Map.of(), Map.of(), List.of());
+                at, null, null, startBy, null, null, awaitingSince, approval, null, null, null, List.of(), Map.of(), Map.of(), List.of());
     }
 
     StageState awaitingApproval(Instant since, Instant timeoutAt) {

@@ -3,7 +3,7 @@ package dev.stagecoach.scheduler.engine;
 /** Names of the timers the engine sets, and of the attempts they watch. */
 final class Timers {
 
-    enum Kind { RETRY, DEADLINE, HEARTBEAT, APPROVAL }
+    enum Kind { RETRY, START, DEADLINE, HEARTBEAT, APPROVAL }
 
     record Parsed(Kind kind, String stage, int attempt) {
     }
@@ -18,6 +18,11 @@ final class Timers {
 
     static String retry(String stage, int nextAttempt) {
         return "retry:" + nextAttempt + ":" + stage;
+    }
+
+    /** Fires when a dispatched attempt was not started by any worker in time. */
+    static String start(StageState stage) {
+        return "start:" + stage.attempts() + ":" + stage.name();
     }
 
     static String deadline(StageState stage) {

@@ -42,6 +42,11 @@ final class PendingSnapshots {
     }
 
     /** Everything pending, oldest change first; afterwards nothing is. */
+    /** A forgotten run publishes no more snapshots. */
+    void forget(String runId) {
+        pending.remove(runId);
+    }
+
     List<Due> drain() {
         List<Due> due = new ArrayList<>(pending.values());
         pending.clear();

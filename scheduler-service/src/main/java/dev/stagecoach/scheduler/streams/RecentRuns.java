@@ -29,4 +29,8 @@ final class RecentRuns {
     void put(String runId, RunState state) {
         runs.put(runId, state);
     }
+
+    void remove(String runId) {
+        runs.remove(runId);
+    }
 }

@@ -1,16 +1,18 @@
 package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.events.PipelineRegistered;
+import dev.stagecoach.events.RunSnapshot;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.scheduler.engine.Decision;
 import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.EngineEvent;
+import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
-import java.nio.charset.StandardCharsets;
 import dev.stagecoach.scheduler.engine.SecretSource;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
@@ -24,12 +26,18 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads a run's state, asks the engine what to do, stores the answer and turns its effects
- * into records and timers. Nothing else: every rule lives in {@link RunEngine}.
+ * into records and timers. Nothing else: every rule lives in {@link RunEngine}. Nothing a
+ * record carries may stop the stream thread: a record it cannot read goes to the dead-letter
+ * topic, and an event the engine fails on ends with a run event that says why.
  */
-final class RunEngineProcessor implements Processor<String, Object, String, Object> {
+final class RunEngineProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger LOG = Logger.getLogger(RunEngineProcessor.class);
+    private static final String CONSUMER_NAME = "scheduler-run-engine";
 
+    private final Topics topics;
+    private final EngineInputReader reader;
+    private final CommandTopicCheck commandTopics;
     private final RunEngine engine;
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
@@ -45,11 +53,14 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
      * @param snapshotInterval how long a run's snapshot may wait for later changes; zero publishes every change
      * @param secrets where {@code secrets.<NAME>} in a stage's env comes from
      */
-    RunEngineProcessor(Duration timerResolution, Duration snapshotInterval, SecretSource secrets) {
-        this.timerResolution = timerResolution;
-        this.snapshotInterval = snapshotInterval;
+    RunEngineProcessor(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings, CommandTopicCheck commandTopics) {
+        this.topics = topics;
+        this.reader = new EngineInputReader(topics);
+        this.commandTopics = commandTopics;
+        this.timerResolution = timing.timerResolution();
+        this.snapshotInterval = timing.snapshotInterval();
         this.snapshots = new PendingSnapshots(!snapshotInterval.isZero());
-        this.engine = new RunEngine(secrets);
+        this.engine = new RunEngine(secrets, settings);
     }
 
     @Override
@@ -66,10 +77,19 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     }
 
     @Override
-    public void process(Record<String, Object> record) {
-        EngineEvent event = EngineInputs.toEvent(record.value(), pipelines::get);
-        if (event == null || record.key() == null) {
-            LOG.debugf("Ignored a record without a run to act on: %s", record.value());
+    public void process(Record<String, byte[]> record) {
+        String topic = DeadLetterRecords.sourceTopic(context, "unknown");
+        Object value;
+        try {
+            value = reader.read(topic, record.key(), record.value());
+        } catch (EngineInputReader.UnreadableRecord e) {
+            DeadLetterRecords.send(context, record, topic, CONSUMER_NAME, e.getMessage());
+            LOG.warnf("dead-lettered a record of %s key=%s: %s", topic, record.key(), e.getMessage());
+            return;
+        }
+        EngineEvent event = EngineInputs.toEvent(value, pipelines::get);
+        if (event == null) {
+            LOG.infof("run=%s ignored a %s the engine has no rule for: %s", record.key(), value.getClass().getSimpleName(), value);
             return;
         }
         handle(record.key(), event);
@@ -104,13 +124,32 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         if (state == null) {
             state = runs.get(runId);
         }
-        PipelineDefinition definition = definitionFor(state, event);
-        Decision decision = engine.decide(state, event, now, definition);
+        PipelineDefinition definition = null;
+        Decision decision;
+        try {
+            definition = definitionFor(state, event);
+            decision = engine.decide(state, event, now, definition);
+        } catch (RuntimeException e) {
+            // The rule that threw is a bug or a revision that no longer loads; either way this one
+            // run pays for it, not every run behind it on the partition.
+            LOG.errorf(e, "run=%s could not apply %s", runId, event.getClass().getSimpleName());
+            decision = engine.failed(state, event, now, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
         if (!decision.changed()) {
             LOG.debugf("run=%s ignored %s: %s", runId, event.getClass().getSimpleName(), decision.ignoredBecause());
+            if (state != null && isPersonsInstruction(event)) {
+                // Whoever gave it watches the run's events: say why nothing happened.
+                forward(runId, EffectRecords.runEvent(state, new Effect.EmitRunEvent("CONTROL_REFUSED", null, null,
+                        event.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " refused: " + decision.ignoredBecause()), now),
+                        RunEngineTopology.RUN_EVENTS_SINK, now);
+            }
             return;
         }
         RunState next = decision.state();
+        if (decision.effects().stream().anyMatch(Effect.ForgetRun.class::isInstance)) {
+            forget(next, now);
+            return;
+        }
         runs.put(runId, next);
         recent.put(runId, next);
         for (Effect effect : decision.effects()) {
@@ -122,13 +161,28 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
         }
     }
 
+    private static boolean isPersonsInstruction(EngineEvent event) {
+        return event instanceof EngineEvent.Cancel || event instanceof EngineEvent.Approve
+                || event instanceof EngineEvent.Reject || event instanceof EngineEvent.Resume;
+    }
+
+    /** The run's retention is over: its state goes, and a tombstone compacts its snapshot away. */
+    private void forget(RunState run, Instant now) {
+        runs.delete(run.runId());
+        recent.remove(run.runId());
+        snapshots.forget(run.runId());
+        context.forward(new Record<String, Object>(run.runId(), (RunSnapshot) null, now.toEpochMilli()), RunEngineTopology.RUNS_SINK);
+        LOG.debugf("run=%s pipeline=%s forgotten after its retention", run.runId(), run.pipeline());
+    }
+
+    /** @throws RuntimeException when the run's pipeline revision does not load (any more) */
     private PipelineDefinition definitionFor(RunState state, EngineEvent event) {
         if (event instanceof EngineEvent.RunCreated created) {
             try {
                 return definitions.of(created.pipeline(), created.revision(), created.pipelineYaml());
             } catch (RuntimeException e) {
-                LOG.errorf("Registered pipeline %s revision %d no longer loads: %s", created.pipeline(), created.revision(), e.getMessage());
-                return null;
+                throw new IllegalStateException("pipeline " + created.pipeline() + " revision " + created.revision()
+                        + " does not load: " + e.getMessage(), e);
             }
         }
         return state == null ? null : definitions.of(state.pipeline(), state.pipelineRevision(), state.pipelineYaml());
@@ -153,6 +207,13 @@ final class RunEngineProcessor implements Processor<String, Object, String, Obje
     }
 
     private void forwardCommand(String key, StageCommand command, Instant now) {
+        String topic = topics.commands(command.getPool());
+        if (!commandTopics.exists(topic)) {
+            // The attempt's start timeout fails it with a reason that names the pool.
+            LOG.warnf("run=%s stage=%s: no topic %s for pool \"%s\"; the %s command is not sent (register the pipeline again to create it)",
+                    command.getRunId(), command.getStage(), topic, command.getPool(), command.getAction());
+            return;
+        }
         Headers headers = new RecordHeaders().add(Topics.COMMAND_ACTION_HEADER,
                 command.getAction().name().getBytes(StandardCharsets.US_ASCII));
         context.forward(new Record<String, Object>(key, command, now.toEpochMilli(), headers), RunEngineTopology.COMMANDS_SINK);

@@ -1,10 +1,8 @@
 package dev.stagecoach.scheduler.streams;
 
-import dev.stagecoach.events.Control;
+import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.PipelineRegistered;
-import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.StageCommand;
-import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.events.serde.Serdes.NotificationSerde;
@@ -14,10 +12,15 @@ import dev.stagecoach.events.serde.Serdes.RunSnapshotSerde;
 import dev.stagecoach.events.serde.Serdes.StageCommandSerde;
 import dev.stagecoach.scheduler.DeploymentSecrets;
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.api.EventPublisher;
+import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.SecretSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -26,8 +29,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
 
 /**
  * The scheduler's data flow: requests, results and control messages go into the engine,
@@ -52,16 +57,26 @@ public class RunEngineTopology {
     private static final String CONDITIONAL_TRIGGERS = "conditional-triggers";
 
     @Produces
-    public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets) {
-        return build(config.topics(), config.timerResolution(), config.snapshotInterval(), secrets);
+    public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets, CommandTopicCheck commandTopics,
+                                  EventPublisher publisher) {
+        return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval()), secrets,
+                new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send);
     }
 
+    /** With the default settings, no secrets, and every commands topic taken to exist: for tests. */
     public static Topology build(Topics topics, Duration timerResolution, Duration snapshotInterval) {
-        return build(topics, timerResolution, snapshotInterval, SecretSource.NONE);
+        return build(topics, new EngineTiming(timerResolution, snapshotInterval), SecretSource.NONE, EngineSettings.DEFAULTS,
+                CommandTopicCheck.ANY, deadLetter -> { });
     }
 
-    public static Topology build(Topics topics, Duration timerResolution, Duration snapshotInterval, SecretSource secrets) {
+    /**
+     * @param pipelineDeadLetters where the global pipelines store's unreadable records go: the
+     *     global thread has no sinks, so they are written outside the engine's transactions
+     */
+    public static Topology build(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings,
+                                 CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters) {
         StringDeserializer keys = new StringDeserializer();
+        ByteArrayDeserializer bytes = new ByteArrayDeserializer();
         StringSerializer keyWriter = new StringSerializer();
         Topology topology = new Topology();
         PipelineChanges pipelineChanges = new PipelineChanges();
@@ -70,14 +85,16 @@ public class RunEngineTopology {
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIPELINES_STORE),
                         org.apache.kafka.common.serialization.Serdes.String(), AvroSerde.of(PipelineRegistered.class))
                         .withLoggingDisabled(),
-                "pipelines-in", keys, AvroSerde.of(PipelineRegistered.class), topics.pipelines(),
-                "pipelines-updater", () -> new PipelineStoreUpdater(pipelineChanges));
+                "pipelines-in", keys, bytes, topics.pipelines(),
+                "pipelines-updater", () -> new PipelineStoreUpdater(pipelineChanges, topics.deadLetters(), pipelineDeadLetters));
 
-        topology.addSource("run-requests-in", keys, AvroSerde.of(RunRequested.class), topics.runRequests());
-        topology.addSource("results-in", keys, AvroSerde.of(StageResult.class), topics.results());
-        topology.addSource("control-in", keys, AvroSerde.of(Control.class), topics.control());
+        // Raw bytes in: the engine reads them itself and dead-letters what it cannot read
+        // (a record that fails a source's deserializer would stop the stream thread).
+        topology.addSource("run-requests-in", keys, bytes, topics.runRequests());
+        topology.addSource("results-in", keys, bytes, topics.results());
+        topology.addSource("control-in", keys, bytes, topics.control());
 
-        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(timerResolution, snapshotInterval, secrets),
+        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(topics, timing, secrets, settings, commandTopics),
                 "run-requests-in", "results-in", "control-in");
         // Cached: a run that changes several times within one commit interval (a wide fan-out does)
         // writes its state to RocksDB and the changelog once, not once per change.
@@ -96,14 +113,14 @@ public class RunEngineTopology {
         topology.addSink(NOTIFICATIONS_SINK, topics.notifications(), keyWriter, anyValue(new NotificationSerde()), ENGINE);
 
         // Conditional triggers: metric samples in, run requests (back to the engine's own source) and dead letters out.
-        topology.addSource("metrics-in", keys, new ByteArrayDeserializer(), topics.metrics());
+        topology.addSource("metrics-in", keys, bytes, topics.metrics());
         topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics(), pipelineChanges), "metrics-in");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHES_STORE),
                 org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()),
                 CONDITIONAL_TRIGGERS);
         topology.addSink(RUN_REQUESTS_SINK, topics.runRequests(), keyWriter, anyValue(new RunRequestedSerde()), CONDITIONAL_TRIGGERS);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), keyWriter, anyValue(org.apache.kafka.common.serialization.Serdes.ByteArray()),
-                CONDITIONAL_TRIGGERS);
+                ENGINE, CONDITIONAL_TRIGGERS);
         return topology;
     }
 
@@ -113,30 +130,62 @@ public class RunEngineTopology {
         return (Serializer<Object>) serde.serializer();
     }
 
-    /** Keeps the global store of registered pipelines in step with the compacted topic. */
-    static final class PipelineStoreUpdater implements Processor<String, PipelineRegistered, Void, Void> {
+    /**
+     * Keeps the global store of registered pipelines in step with the compacted topic. A record
+     * that is no PipelineRegistered is dead-lettered and leaves the registration it would replace.
+     */
+    static final class PipelineStoreUpdater implements Processor<String, byte[], Void, Void> {
+
+        private static final Logger LOG = Logger.getLogger(PipelineStoreUpdater.class);
 
         private final PipelineChanges changes;
+        private final String deadLetterTopic;
+        private final Consumer<ProducerRecord<String, byte[]>> deadLetters;
+        private final AvroSerde<PipelineRegistered> registrations = AvroSerde.of(PipelineRegistered.class);
+        private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
         private KeyValueStore<String, PipelineRegistered> store;
 
-        PipelineStoreUpdater(PipelineChanges changes) {
+        PipelineStoreUpdater(PipelineChanges changes, String deadLetterTopic, Consumer<ProducerRecord<String, byte[]>> deadLetters) {
             this.changes = changes;
+            this.deadLetterTopic = deadLetterTopic;
+            this.deadLetters = deadLetters;
         }
 
         @Override
         public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+            this.context = context;
             store = context.getStateStore(PIPELINES_STORE);
         }
 
         @Override
-        public void process(Record<String, PipelineRegistered> record) {
+        public void process(Record<String, byte[]> record) {
+            if (record.key() == null) {
+                deadLetter(record, "the record has no key; a registration is keyed by its pipeline's name");
+                return;
+            }
+            PipelineRegistered registered;
+            try {
+                registered = record.value() == null ? null : registrations.deserialize(deadLetterTopic, record.value());
+            } catch (RuntimeException e) {
+                deadLetter(record, "record value is not readable as a PipelineRegistered: " + DeadLetters.describe(e));
+                return;
+            }
             changes.during(() -> {
-                if (record.value() == null) {
+                if (registered == null) {
                     store.delete(record.key());
                 } else {
-                    store.put(record.key(), record.value());
+                    store.put(record.key(), registered);
                 }
             });
+        }
+
+        private void deadLetter(Record<String, byte[]> record, String reason) {
+            RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+            RecordMetadata where = context.recordMetadata().orElseThrow();
+            DeadLetters.addTo(headers, reason, where.topic(), where.partition(), where.offset(), "scheduler-pipelines");
+            LOG.warnf("dead-lettered a record of %s at %d/%d key=%s: %s", where.topic(), where.partition(), where.offset(),
+                    record.key(), reason);
+            deadLetters.accept(new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(), headers));
         }
     }
 }

@@ -94,7 +94,7 @@ public class EventTriggers implements EventTriggerFeed.Handler {
     @Override
     public void unreadable(ConsumerRecord<String, byte[]> record, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        DeadLetters.addTo(headers, reason, record.topic(), CONSUMER_NAME);
+        DeadLetters.addTo(headers, reason, record.topic(), record.partition(), record.offset(), CONSUMER_NAME);
         publisher.send(new ProducerRecord<>(config.topics().deadLetters(), null, record.key(), record.value(), headers));
         LOG.warnf("unreadable event dead-lettered topic=%s partition=%d offset=%d reason=\"%s\"",
                 record.topic(), record.partition(), record.offset(), reason);

@@ -94,7 +94,7 @@ class RecoveryTest {
         run.started("apply").failed("apply", 1).started("rollback@apply").failed("rollback@apply", 1);
         assertThat(run.state.status()).isEqualTo(RunStatus.FAILED);
         assertThat(run.state.stage("apply").error()).endsWith("its rollback failed, so it is not retried");
-        assertThat(run.scheduledTimers()).isEmpty();
+        assertThat(run.scheduledTimers()).extracting(Effect.ScheduleTimer::timerId).containsExactly(RunEngine.RETENTION);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The scheduler's whole topology in a {@link TopologyTestDriver}, with state of its own and the wall clock at {@code start}. */
@@ -21,10 +22,14 @@ final class TestDrivers {
     }
 
     static TopologyTestDriver of(Topics topics, String applicationId, Instant start, Duration snapshotInterval) throws IOException {
+        return of(RunEngineTopology.build(topics, Duration.ofMillis(100), snapshotInterval), applicationId, start);
+    }
+
+    static TopologyTestDriver of(Topology topology, String applicationId, Instant start) throws IOException {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
-        return new TopologyTestDriver(RunEngineTopology.build(topics, Duration.ofMillis(100), snapshotInterval), props, start);
+        return new TopologyTestDriver(topology, props, start);
     }
 }
