@@ -48,7 +48,8 @@ public record PipelineDefinition(
         if (stageName.startsWith("rollback@")) {
             return stage(stageName.substring("rollback@".length())).filter(s -> s.rollback() != null)
                     .map(s -> new StageSpec(stageName, List.of(), s.rollback(), null, s.env(), s.pool(), s.timeout(), true,
-                            RetryPolicy.NONE, null, null, null, OnFailure.RETRY, null, List.of()));
+                            RetryPolicy.NONE, null, null, null, OnFailure.RETRY, null, List.of(), Map.of(), List.of(), List.of(),
+                            Map.of(), s.startTimeout()));
         }
         return java.util.stream.Stream.concat(stages.stream(), finallyStages.stream())
                 .filter(s -> s.name().equals(stageName)).findFirst();

@@ -40,6 +40,7 @@ public final class PipelineLoader {
     private static final Map<String, String> EXAMPLE_TARGETS = Map.of("webhook", "https://hooks.example.com/stagecoach",
             "email", "team@example.com", "slack", "\"#deployments\"", "pagerduty", "critical");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern POOL = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
     private static final Duration MAX_STAGE_TIMEOUT = Duration.ofHours(24);
     private static final int MAX_ATTEMPTS = 20;
@@ -156,7 +157,8 @@ public final class PipelineLoader {
             List<StageSpec> resolved = stages.stream().map(st -> st.fanout() == null || st.fanout().count() > 0 ? st
                     : new StageSpec(st.name(), st.needs(), st.run(), st.uses(), st.env(), st.pool(), st.timeout(), st.critical(),
                             st.retry(), st.manualApproval(), new Fanout(options.parallelWorkers(), Map.of()), st.rollback(),
-                            st.onFailure(), st.when(), st.gates(), st.with(), st.outputs(), st.artifacts(), st.aggregate())).toList();
+                            st.onFailure(), st.when(), st.gates(), st.with(), st.outputs(), st.artifacts(), st.aggregate(),
+                            st.startTimeout())).toList();
             return new PipelineDefinition(name, version, description, type, parameters, options, resolved, finallyStages, notifications,
                     triggers);
         }
@@ -389,9 +391,18 @@ public final class PipelineLoader {
                 });
             }
             String pool = keys.containsKey("pool") ? nodes.string(keys.get("pool"), stagePath + ".pool") : StageSpec.DEFAULT_POOL;
+            if (pool != null && !POOL.matcher(pool).matches()) {
+                // The pool names a Kafka topic (commands.<pool>), which takes only these characters.
+                nodes.error(keys.get("pool"), stagePath + ".pool", "\"" + pool + "\" is not a valid pool name; use letters, digits, "
+                        + "'.', '_' and '-', at most 100");
+                pool = null;
+            }
             Duration timeout = keys.containsKey("timeout")
                     ? nodes.duration(keys.get("timeout"), stagePath + ".timeout", Duration.ofSeconds(1), MAX_STAGE_TIMEOUT)
                     : StageSpec.DEFAULT_TIMEOUT;
+            Duration startTimeout = keys.containsKey("start_timeout")
+                    ? nodes.duration(keys.get("start_timeout"), stagePath + ".start_timeout", Duration.ofSeconds(1), MAX_STAGE_TIMEOUT)
+                    : null;
             Boolean critical = keys.containsKey("critical") ? nodes.bool(keys.get("critical"), stagePath + ".critical") : Boolean.TRUE;
             RetryPolicy retry = keys.containsKey("retry") ? retry(keys.get("retry"), stagePath + ".retry") : null;
             ManualApproval approval = keys.containsKey("manual_approval")
@@ -421,7 +432,8 @@ public final class PipelineLoader {
                     ? results.aggregate(keys.get("aggregate"), stagePath + ".aggregate", fansOut) : Map.of();
             return new StageSpec(name, needs, run, uses, env, pool == null ? StageSpec.DEFAULT_POOL : pool,
                     timeout == null ? StageSpec.DEFAULT_TIMEOUT : timeout, critical == null || critical, retry, approval, fanout,
-                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when, gates, with, outputs, artifacts, aggregate);
+                    rollback, onFailure == null ? OnFailure.RETRY : onFailure, when, gates, with, outputs, artifacts, aggregate,
+                    startTimeout);
         }
 
         /** A bash script: never interpolated, since a value spliced into shell text could run as code. */

@@ -158,6 +158,9 @@ public final class PipelineWriter {
             map.put("pool", s.pool());
         }
         map.put("timeout", Durations.format(s.timeout()));
+        if (s.startTimeout() != null) {
+            map.put("start_timeout", Durations.format(s.startTimeout()));
+        }
         if (!s.critical()) {
             map.put("critical", false);
         }

@@ -57,7 +57,7 @@ public final class ShardExpansion {
                 }
                 expanded.add(new StageSpec(names.get(i), needs, stage.run(), stage.uses(), env, stage.pool(), stage.timeout(),
                         stage.critical(), stage.retry(), stage.manualApproval(), null, stage.rollback(), stage.onFailure(), stage.when(),
-                        stage.gates(), stage.with(), stage.outputs(), stage.artifacts(), stage.aggregate()));
+                        stage.gates(), stage.with(), stage.outputs(), stage.artifacts(), stage.aggregate(), stage.startTimeout()));
             }
         }
         return new PipelineDefinition(definition.name(), definition.version(), definition.description(), PipelineType.HYBRID,

@@ -48,7 +48,8 @@ public record StageSpec(
         Map<String, String> with,
         List<String> outputs,
         List<String> artifacts,
-        Map<String, Aggregation> aggregate) {
+        Map<String, Aggregation> aggregate,
+        Duration startTimeout) {
 
     public static final String DEFAULT_POOL = "default";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
@@ -61,6 +62,15 @@ public record StageSpec(
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
         aggregate = ordered(aggregate);
+    }
+
+    /** A stage that waits for a worker as long as the deployment's start timeout says. */
+    public StageSpec(String name, List<String> needs, String run, String uses, Map<String, String> env, String pool,
+            Duration timeout, boolean critical, RetryPolicy retry, ManualApproval manualApproval, Fanout fanout,
+            String rollback, OnFailure onFailure, String when, List<Gate> gates, Map<String, String> with,
+            List<String> outputs, List<String> artifacts, Map<String, Aggregation> aggregate) {
+        this(name, needs, run, uses, env, pool, timeout, critical, retry, manualApproval, fanout, rollback, onFailure, when,
+                gates, with, outputs, artifacts, aggregate, null);
     }
 
     /** A stage without inputs, outputs, artifacts or aggregation, as stages were before those keys existed. */

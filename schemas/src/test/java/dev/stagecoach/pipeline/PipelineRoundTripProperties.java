@@ -191,6 +191,7 @@ class PipelineRoundTripProperties {
         }
         return new StageSpec(name, needs, usesKind ? null : "echo " + name, kind, env,
                 random.nextBoolean() ? StageSpec.DEFAULT_POOL : "gpu", Duration.ofSeconds(1 + random.nextInt(3600)),
-                random.nextBoolean(), retry, approval, fanout, rollback, onFailure, when, gates, with, outputs, artifacts, aggregate);
+                random.nextBoolean(), retry, approval, fanout, rollback, onFailure, when, gates, with, outputs, artifacts, aggregate,
+                random.nextBoolean() ? null : Duration.ofSeconds(1 + random.nextInt(600)));
     }
 }

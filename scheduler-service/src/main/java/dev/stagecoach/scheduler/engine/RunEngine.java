@@ -617,7 +617,7 @@ public final class RunEngine {
     }
 
     private java.time.Duration startTimeoutOf(StageSpec spec) {
-        return settings.startTimeout();
+        return spec.startTimeout() != null ? spec.startTimeout() : settings.startTimeout();
     }
 
     private void finishRun(Step step, RunStatus status, String reason) {
