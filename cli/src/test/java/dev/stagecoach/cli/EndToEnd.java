@@ -4,9 +4,12 @@ import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.serde.AvroSerde;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 /** What the end-to-end tests share: running the CLI in-process, and auditing the commands topic. */
 final class EndToEnd {
@@ -56,6 +62,63 @@ final class EndToEnd {
         }
         commands.sort(java.util.Comparator.comparing(c -> c.getIssuedAt()));
         return commands;
+    }
+
+    /** Starts a run of {@code name} (the body follows {@code pipeline: name:}) through the CLI, as a person would. */
+    static String startRun(LocalStack stack, Path dir, String name, String body) throws java.io.IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, "pipeline:\n  name: " + name + "\n" + body);
+        CliRun cli = cli("run", file.toString(), "--server", stack.schedulerUrl(), "--token", stack.token());
+        if (cli.exitCode() != 0) {
+            throw new AssertionError("stagecoach run exited with " + cli.exitCode() + ":\n" + cli.output());
+        }
+        return cli.runId();
+    }
+
+    /** The run's status once it has ended, read through the API. */
+    static JsonNode awaitEnd(ApiClient api, String runId, Duration within) {
+        return Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    try {
+                        return api.run(runId);
+                    } catch (ApiClient.ApiException e) {
+                        return null;
+                    }
+                }, run -> run != null && List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(run.path("status").asText()));
+    }
+
+    static JsonNode stage(JsonNode run, String name) {
+        for (JsonNode stage : run.path("stages")) {
+            if (stage.path("name").asText().equals(name)) {
+                return stage;
+            }
+        }
+        throw new AssertionError("run has no stage " + name + ": " + run);
+    }
+
+    /** Every record of a topic that is committed now, read from its start up to its end. */
+    static List<ConsumerRecord<String, byte[]>> committedRecords(String bootstrapServers, String topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+            });
+        }
+        return records;
+    }
+
+    static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     record CliRun(int exitCode, String output) {
