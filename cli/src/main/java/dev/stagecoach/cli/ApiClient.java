@@ -47,9 +47,18 @@ final class ApiClient {
     }
 
     JsonNode start(String pipeline, Map<String, String> parameters, String requestedBy) {
-        return json(send(HttpRequest.newBuilder(uri("/api/pipelines/" + pipeline + "/runs"))
+        return start(pipeline, parameters, requestedBy, null);
+    }
+
+    /** @param idempotencyKey the same key starts the same run however often the request is sent; null: a new run each time */
+    JsonNode start(String pipeline, Map<String, String> parameters, String requestedBy, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/pipelines/" + pipeline + "/runs"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(write(Map.of("parameters", parameters, "requestedBy", requestedBy))))));
+                .POST(HttpRequest.BodyPublishers.ofString(write(Map.of("parameters", parameters, "requestedBy", requestedBy))));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return json(send(request));
     }
 
     JsonNode run(String runId) {

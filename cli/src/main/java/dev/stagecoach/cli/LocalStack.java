@@ -139,6 +139,21 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void startBroker() {
+        startBroker(0);
+    }
+
+    /**
+     * kill -9 of the broker, then a start on the same port and data directory: what the
+     * services wrote before is still there, and their clients reconnect on their own.
+     */
+    public void killAndRestartBroker() {
+        int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+        kill(KAFKA);
+        startBroker(port);
+    }
+
+    /** @param port 0 for any free one */
+    private void startBroker(int port) {
         try {
             Files.createDirectories(logsDir());
             Path portFile = stateDir.resolve("broker.address");
@@ -149,7 +164,7 @@ public final class LocalStack implements AutoCloseable {
             requireBuilt(testkit.resolve("testkit-" + Version.PROJECT + ".jar"));
             Process broker = launch("kafka", List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
                     "dev.stagecoach.testkit.KafkaBrokerMain", "--data-dir", stateDir.resolve("kafka").toString(),
-                    "--port-file", portFile.toString()));
+                    "--port-file", portFile.toString(), "--port", Integer.toString(port)));
             // Tracked like the services, so that close() and `down` stop the broker too.
             processes.put(KAFKA, broker);
             Instant giveUp = Instant.now().plus(READY_WITHIN);
