@@ -10,12 +10,16 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps the files an attempt declares as artifacts: copies them out of the run's working
@@ -25,12 +29,33 @@ import java.util.function.Consumer;
  */
 public final class ArtifactStore {
 
+    private static final Logger LOG = Logger.getLogger(ArtifactStore.class);
     private static final String WARNING = "[stagecoach] warning: artifact ";
+    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
 
     private final Path root;
+    private final Duration retention;
+    private final Clock clock;
+    private Instant sweptAt = Instant.MIN;
 
-    public ArtifactStore(Path root) {
+    /** @param retention how long a run's artifacts are kept after its last attempt here, as long as the scheduler keeps the run */
+    public ArtifactStore(Path root, Duration retention, Clock clock) {
         this.root = root;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Deletes the artifacts of every run whose last attempt here is older than the retention. */
+    public synchronized void sweep() {
+        sweptAt = clock.instant();
+        try {
+            for (Path run : FileTrees.unusedSince(root, sweptAt.minus(retention), dir -> true)) {
+                FileTrees.deleteTree(run);
+                LOG.debugf("artifacts of %s deleted after the retention of %s", run.getFileName(), retention);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warnf("artifacts under %s not cleaned up: %s", root, e.getMessage());
+        }
     }
 
     /** @param log takes the warning lines, which join the attempt's output */
@@ -48,8 +73,8 @@ public final class ArtifactStore {
                 log.accept(WARNING + "\"" + declared + "\" not kept: " + e);
             }
         }
-        Path into = root.resolve(FileNames.safe(command.getRunId())).resolve(FileNames.safe(command.getStage()))
-                .resolve(Integer.toString(command.getAttempt()));
+        Path runDir = root.resolve(FileNames.safe(command.getRunId()));
+        Path into = runDir.resolve(FileNames.safe(command.getStage())).resolve(Integer.toString(command.getAttempt()));
         List<ArtifactRef> kept = new ArrayList<>();
         for (Path file : named.keySet()) {
             try {
@@ -57,6 +82,14 @@ public final class ArtifactStore {
             } catch (IOException e) {
                 log.accept(WARNING + "\"" + file + "\" not kept: " + e);
             }
+        }
+        try {
+            FileTrees.touch(runDir, clock.instant());
+        } catch (IOException e) {
+            LOG.warnf("artifacts of %s may be deleted early: %s", runDir, e);
+        }
+        if (sweptAt.plus(SWEEP_EVERY).isBefore(clock.instant())) {
+            sweep();
         }
         return kept;
     }

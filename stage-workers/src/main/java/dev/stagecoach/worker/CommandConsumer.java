@@ -75,8 +75,9 @@ public class CommandConsumer implements ResultSink, HealthCheck {
         slotThreads = Executors.newFixedThreadPool(config.maxConcurrency(), named("stage-runner"));
         // A run lasts at most Options.MAX_TIMEOUT: a working directory idle for that long has no stage to come.
         Workspaces workspaces = new Workspaces(config.workDir(), config.keepWorkDirs(), Options.MAX_TIMEOUT, Clock.systemUTC());
-        List<StageKind> kinds = List.of(new ShellStage(workspaces, new ArtifactStore(config.artifactDir())), new HttpStage(),
-                new NoopStage());
+        ArtifactStore artifacts = new ArtifactStore(config.artifactDir(), config.artifactRetention(), Clock.systemUTC());
+        artifacts.sweep();
+        List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts), new HttpStage(), new NoopStage());
         StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(CommandConsumer::defaultId),
                 heartbeats, config.outputTailLines());
         String topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());

@@ -24,6 +24,13 @@ public interface WorkerConfig {
     @WithDefault("${java.io.tmpdir}/stagecoach-artifacts")
     Path artifactDir();
 
+    /**
+     * How long the artifacts of a run are kept after its last attempt on this worker: set it
+     * like the scheduler's {@code stagecoach.retention}, which forgets the run after as long.
+     */
+    @WithDefault("7d")
+    java.time.Duration artifactRetention();
+
     /** How this instance names itself in results; defaults to host and process id. */
     Optional<String> id();
 

@@ -2,19 +2,13 @@ package dev.stagecoach.worker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,56 +61,19 @@ final class Workspaces {
         return root.resolve(FileNames.safe(runId));
     }
 
-    // Workers may share a root (the local stack's do), so "last used" lives on the disk, not here.
     private void touch(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            Files.setLastModifiedTime(dir, FileTime.from(clock.instant()));
-        }
+        FileTrees.touch(dir, clock.instant());
     }
 
     private void deleteIdle() throws IOException {
-        Instant usedBefore = clock.instant().minus(idleLimit);
-        List<Path> idle;
-        try (Stream<Path> dirs = Files.list(root)) {
-            idle = dirs.filter(Files::isDirectory)
-                    .filter(dir -> !attemptsInside.containsKey(dir.getFileName().toString()))
-                    .filter(dir -> lastUsed(dir).isBefore(usedBefore))
-                    .toList();
-        }
+        List<Path> idle = FileTrees.unusedSince(root, clock.instant().minus(idleLimit),
+                dir -> !attemptsInside.containsKey(dir.getFileName().toString()));
         for (Path dir : idle) {
             try {
-                deleteTree(dir);
+                FileTrees.deleteTree(dir);
             } catch (IOException e) {
                 LOG.warnf("working directory %s not deleted: %s", dir, e);
             }
         }
-    }
-
-    private static Instant lastUsed(Path dir) {
-        try {
-            return Files.getLastModifiedTime(dir).toInstant();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        // Links are deleted, never followed: a stage may link to files that are not its own.
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path visited, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(visited);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

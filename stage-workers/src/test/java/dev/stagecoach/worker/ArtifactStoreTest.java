@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +30,8 @@ class ArtifactStoreTest {
     Path work;
     Path store;
     final List<String> log = new ArrayList<>();
+    static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
     @BeforeEach
     void layOut() throws IOException {
@@ -43,7 +48,21 @@ class ArtifactStoreTest {
         StageCommand command = StageCommand.newBuilder().setRunId("run-1").setStage("build").setAttempt(2)
                 .setAttemptId("run-1/build/2").setAction(CommandAction.EXECUTE).setKind("shell").setCommand("")
                 .setArtifacts(List.of(declared)).setTimeoutMillis(1000).setIssuedAt(Instant.now()).build();
-        return new ArtifactStore(store).keep(command, work, log::add);
+        return new ArtifactStore(store, Duration.ofDays(7), clock).keep(command, work, log::add);
+    }
+
+    @Test
+    void theArtifactsOfARunIdleForLongerThanTheRetentionAreDeletedAndTheOthersKept() throws IOException {
+        keep("dist/*.tar.gz");
+        Files.createDirectories(store.resolve("run-old/build/1"));
+        Files.writeString(store.resolve("run-old/build/1/app.tar.gz"), "old");
+        FileTrees.touch(store.resolve("run-old"), NOW.minus(Duration.ofDays(8)));
+        FileTrees.touch(store.resolve("run-1"), NOW.minus(Duration.ofDays(6)));
+
+        new ArtifactStore(store, Duration.ofDays(7), clock).sweep();
+
+        assertThat(store.resolve("run-old")).doesNotExist();
+        assertThat(store.resolve("run-1/build/2/dist/app.tar.gz")).exists();
     }
 
     @Test

@@ -38,7 +38,7 @@ class StageRunnerTest {
 
     StageRunner runner() {
         ShellStage shell = new ShellStage(new Workspaces(work.resolve("runs"), false, Duration.ofHours(2), Clock.systemUTC()),
-                new ArtifactStore(work.resolve("artifacts")));
+                new ArtifactStore(work.resolve("artifacts"), Duration.ofDays(7), Clock.systemUTC()));
         return new StageRunner(List.of(shell, new NoopStage()), sink, Clock.systemUTC(), "w1", heartbeats, 3);
     }
 
