@@ -43,7 +43,11 @@ public record PipelineDefinition(
         return "rollback@" + stageName;
     }
 
-    /** A stage, a finally stage, or the rollback step of a stage, by name. */
+    /**
+     * A stage, a finally stage, or the rollback step of a stage, by name. The name of a shard
+     * ({@code test#2}) gives the declared stage it belongs to, unless this definition was
+     * expanded and has the shard itself.
+     */
     public Optional<StageSpec> stage(String stageName) {
         if (stageName.startsWith("rollback@")) {
             return stage(stageName.substring("rollback@".length())).filter(s -> s.rollback() != null)
@@ -51,8 +55,9 @@ public record PipelineDefinition(
                             RetryPolicy.NONE, null, null, null, OnFailure.RETRY, null, List.of(), Map.of(), List.of(), List.of(),
                             Map.of(), s.startTimeout()));
         }
-        return java.util.stream.Stream.concat(stages.stream(), finallyStages.stream())
+        Optional<StageSpec> named = java.util.stream.Stream.concat(stages.stream(), finallyStages.stream())
                 .filter(s -> s.name().equals(stageName)).findFirst();
+        return named.isPresent() || !ShardExpansion.isShard(stageName) ? named : stage(ShardExpansion.stageOf(stageName));
     }
 
     public boolean isFinally(String stageName) {

@@ -2,11 +2,14 @@ package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
-import dev.stagecoach.pipeline.ShardExpansion;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Parsed pipeline revisions, cached: every event of a run needs its definition, and parsing YAML each time would dominate. */
+/**
+ * Parsed pipeline revisions, as declared, cached: every event of a run needs its definition,
+ * and parsing YAML each time would dominate. Declared, not expanded: the engine expands fan-out
+ * itself and reads what the pipeline declares about the fanned-out stage (its aggregation).
+ */
 final class Definitions {
 
     private static final int CAPACITY = 256;
@@ -23,6 +26,6 @@ final class Definitions {
             return null;
         }
         return cache.computeIfAbsent(pipeline + "@" + revision + "#" + yaml.hashCode(),
-                k -> ShardExpansion.expand(PipelineLoader.load(yaml, pipeline + ".yaml").orThrow()));
+                k -> PipelineLoader.load(yaml, pipeline + ".yaml").orThrow());
     }
 }
