@@ -225,30 +225,14 @@ class EngineEndToEndIT {
     }
 
     private static String start(String name, String body) throws Exception {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "pipeline:\n  name: " + name + "\n" + body);
-        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--server", stack.schedulerUrl(), "--token", stack.token());
-        assertThat(cli.exitCode()).as(cli.output()).isZero();
-        return cli.runId();
+        return EndToEnd.startRun(stack, dir, name, body);
     }
 
     private static JsonNode awaitEnd(String runId) {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    try {
-                        return api.run(runId);
-                    } catch (ApiClient.ApiException e) {
-                        return null;
-                    }
-                }, run -> run != null && List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(run.path("status").asText()));
+        return EndToEnd.awaitEnd(api, runId, Duration.ofSeconds(90));
     }
 
     private static JsonNode stage(JsonNode run, String name) {
-        for (JsonNode stage : run.path("stages")) {
-            if (stage.path("name").asText().equals(name)) {
-                return stage;
-            }
-        }
-        throw new AssertionError("run has no stage " + name + ": " + run);
+        return EndToEnd.stage(run, name);
     }
 }

@@ -293,10 +293,7 @@ class EngineResilienceTopologyTest {
     }
 
     private static StageResult result(StageCommand command, ResultType type, Outcome outcome) {
-        return StageResult.newBuilder().setRunId(command.getRunId()).setStage(command.getStage())
-                .setAttempt(command.getAttempt()).setAttemptId(command.getAttemptId()).setType(type)
-                .setOutcome(outcome).setExitCode(outcome == Outcome.FAILED ? 1 : 0).setDurationMillis(5L)
-                .setWorker("w1").setAt(START).build();
+        return TestDrivers.result(command, type, outcome, START);
     }
 
     private static String header(Headers headers, String name) {

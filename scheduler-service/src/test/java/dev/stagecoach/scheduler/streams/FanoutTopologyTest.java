@@ -113,9 +113,7 @@ class FanoutTopologyTest {
     }
 
     private static StageResult finished(StageCommand command, Map<String, Double> metrics) {
-        return StageResult.newBuilder().setRunId(command.getRunId()).setStage(command.getStage())
-                .setAttempt(command.getAttempt()).setAttemptId(command.getAttemptId()).setType(ResultType.FINISHED)
-                .setOutcome(Outcome.SUCCEEDED).setExitCode(0).setDurationMillis(5L).setMetrics(metrics)
-                .setWorker("w1").setAt(START).build();
+        return StageResult.newBuilder(TestDrivers.result(command, ResultType.FINISHED, Outcome.SUCCEEDED, START))
+                .setMetrics(metrics).build();
     }
 }

@@ -1,5 +1,9 @@
 package dev.stagecoach.scheduler.streams;
 
+import dev.stagecoach.events.Outcome;
+import dev.stagecoach.events.ResultType;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,5 +35,13 @@ final class TestDrivers {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
         return new TopologyTestDriver(topology, props, start);
+    }
+
+    /** What a worker sends about {@code command}; a failure exits with 1. */
+    static StageResult result(StageCommand command, ResultType type, Outcome outcome, Instant at) {
+        return StageResult.newBuilder().setRunId(command.getRunId()).setStage(command.getStage())
+                .setAttempt(command.getAttempt()).setAttemptId(command.getAttemptId()).setType(type)
+                .setOutcome(outcome).setExitCode(outcome == Outcome.FAILED ? 1 : 0).setDurationMillis(5L)
+                .setWorker("w1").setAt(at).build();
     }
 }
