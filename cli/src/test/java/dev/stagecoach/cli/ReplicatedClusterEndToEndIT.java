@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,8 +109,12 @@ class ReplicatedClusterEndToEndIT {
             var described = admin.describeTopics(ours).allTopicNames().get();
             assertThat(described.values()).allSatisfy(t -> assertThat(t.partitions().get(0).replicas()).as(t.name()).hasSize(3));
             List<ConfigResource> resources = ours.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-            admin.describeConfigs(resources).all().get().forEach((resource, config) ->
-                    assertThat(config.get("min.insync.replicas").value()).as(resource.name()).isEqualTo("2"));
+            // Set on the topic itself, not the cluster's default of 2 inherited.
+            admin.describeConfigs(resources).all().get().forEach((resource, config) -> {
+                assertThat(config.get("min.insync.replicas").value()).as(resource.name()).isEqualTo("2");
+                assertThat(config.get("min.insync.replicas").source()).as(resource.name())
+                        .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            });
         }
     }
 
