@@ -4,11 +4,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "up", description = "Start a local stack (Kafka broker and the three services) that keeps running; stop it with `down`.")
+@Command(name = "up",
+        description = "Start a local stack (Kafka broker, scheduler, notifier and workers, one default worker unless --workers says otherwise) that keeps running; stop it with `down`.")
 final class UpCommand implements Callable<Integer> {
 
     static final String WORKERS_HELP = "Worker processes per pool, e.g. default=2,gpu=1: a stage with `pool: gpu` runs on a gpu worker."
             + " Pools not named keep their count: one default worker, none of any other pool; default=0 starts none.";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = WorkerPools.OPTION, paramLabel = "POOL=COUNT[,POOL=COUNT...]", description = WORKERS_HELP)
     String workers;

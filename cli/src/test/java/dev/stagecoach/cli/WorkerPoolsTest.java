@@ -40,4 +40,14 @@ class WorkerPoolsTest {
         assertThat(up.exitCode()).isEqualTo(Stagecoach.BAD_INPUT);
         assertThat(up.output()).contains("error: --workers: \"gpu=x\" is not <pool>=<count>");
     }
+
+    @Test
+    void helpOfUpAndDemoExplainsTheOption() {
+        for (String command : new String[] {"up", "demo"}) {
+            EndToEnd.CliRun help = EndToEnd.cli(command, "--help");
+
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.output()).contains("--workers=POOL=COUNT[,POOL=COUNT...]", "default=2,gpu=1");
+        }
+    }
 }
