@@ -216,13 +216,16 @@ public final class LocalStack implements AutoCloseable {
         // Only keys the module knows: each service validates every stagecoach.* key it is given.
         if (module.equals(SCHEDULER)) {
             command.add("-Dkafka-streams.state.dir=" + stateDir.resolve("scheduler-state"));
-            command.add("-Dstagecoach.topics.replication-factor=" + replicationFactor);
-            command.add("-Dstagecoach.topics.min-insync-replicas=" + minInsyncReplicas);
         } else if (module.equals(WORKER)) {
             command.add("-Dstagecoach.worker.work-dir=" + stateDir.resolve("work"));
             command.add("-Dstagecoach.worker.artifact-dir=" + stateDir.resolve("artifacts"));
             command.add("-Dstagecoach.worker.id=" + name);
             command.add("-Dstagecoach.worker.pool=" + poolByWorker.getOrDefault(name, "default"));
+        }
+        if (module.equals(SCHEDULER)) {
+            // The commands topics it creates and Kafka Streams' internal topics, laid out like the stack's own.
+            command.add("-Dstagecoach.topics.replication-factor=" + replicationFactor);
+            command.add("-Dstagecoach.topics.min-insync-replicas=" + minInsyncReplicas);
         }
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString()));
