@@ -70,4 +70,14 @@ class PipelinePoolsTest {
                 .post("/api/pipelines").then().statusCode(400).body(containsString("gpu/large"));
         given().get("/api/pipelines/bad-pool-test").then().statusCode(404);
     }
+
+    @Test
+    void kafkaStreamsInternalTopicsAreLaidOutByTheSameSettings() {
+        var config = ConfigProvider.getConfig();
+
+        assertThat(config.getValue("kafka-streams.replication.factor", String.class))
+                .isEqualTo(config.getValue("stagecoach.topics.replication-factor", String.class)).isEqualTo("1");
+        assertThat(config.getValue("kafka-streams.topic.min.insync.replicas", String.class))
+                .isEqualTo(config.getValue("stagecoach.topics.min-insync-replicas", String.class));
+    }
 }
