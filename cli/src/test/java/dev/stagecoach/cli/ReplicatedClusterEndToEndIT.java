@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged services on a cluster of three brokers, every topic with three replicas and
- * min.insync.replicas 2: a broker stopped in the middle of several runs loses nothing and
+ * min.insync.replicas 2: a broker killed in the middle of several runs loses nothing and
  * repeats nothing.
  */
 class ReplicatedClusterEndToEndIT {
@@ -77,8 +77,8 @@ class ReplicatedClusterEndToEndIT {
         // The transaction coordinator of every transactional producer (one partition): its
         // broker's loss is the hardest on exactly-once.
         int victim = transactionCoordinator();
-        assertThat(Files.readAllLines(executions)).as("executions before the broker stops").hasSizeLessThan(RUNS * STAGES.size());
-        cluster.stop(victim);
+        assertThat(Files.readAllLines(executions)).as("executions before the broker is killed").hasSizeLessThan(RUNS * STAGES.size());
+        cluster.kill(victim);
 
         List<JsonNode> finished = new ArrayList<>();
         for (String run : runs) {

@@ -38,7 +38,8 @@ import org.apache.kafka.metadata.storage.Formatter;
 /**
  * A real Kafka cluster of several KRaft nodes in this JVM, each a broker and a controller, all
  * of them voters of the controller quorum: with three nodes one may be down and the cluster
- * still elects leaders and takes writes. Nodes are numbered from 1.
+ * still elects leaders and takes writes. Nodes are numbered from 1; {@link #kill} and
+ * {@link #restart} take one away and bring it back.
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
@@ -134,7 +135,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             props.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
             props.put("default.replication.factor", String.valueOf(replicas));
             props.put("min.insync.replicas", String.valueOf(minIsr));
-            // A stopped node's partitions move within seconds rather than the default 18 s session.
+            // A node that goes away hands nothing over, as a crashed one would: its partitions stay
+            // without a leader until the controller fences it, within the session timeout (6 s
+            // rather than the default 18 s). Logs are still flushed, unlike a real crash.
+            props.put("controlled.shutdown.enable", "false");
             props.put("broker.session.timeout.ms", "6000");
             props.put("broker.heartbeat.interval.ms", "1000");
             configs.add(KafkaConfig.fromProps(props, false));
@@ -203,10 +207,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Shuts node {@code nodeId} down and waits until it is gone. A shutdown in this JVM, not a
-     * crash: the node hands its partitions' leadership over before it stops.
+     * Stops node {@code nodeId} without a controlled shutdown and waits until it is gone: clients
+     * and the other nodes find out as from a crash, by failed requests and the controller fencing
+     * it after the broker session timeout. Inside this JVM, so its logs are flushed on the way out.
      */
-    public synchronized void stop(int nodeId) {
+    public synchronized void kill(int nodeId) {
         int index = index(nodeId);
         if (servers[index] == null) {
             return;
@@ -215,11 +220,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         servers[index] = null;
     }
 
-    /** Starts a stopped node again on its ports and data, and waits until the cluster counts it among its brokers. */
+    /** Starts a killed node again on its ports and data, and waits until the cluster counts it among its brokers. */
     public synchronized void restart(int nodeId) {
         int index = index(nodeId);
         if (servers[index] != null) {
-            throw new IllegalStateException("node " + nodeId + " is running; stop it first");
+            throw new IllegalStateException("node " + nodeId + " is running; kill it first");
         }
         KafkaRaftServer server = new KafkaRaftServer(configs.get(index), Time.SYSTEM);
         server.startup();

@@ -53,7 +53,7 @@ class EmbeddedKafkaClusterTest {
             }
             int leader = describe(admin, topic).partitions().get(0).leader().id();
 
-            cluster.stop(leader);
+            cluster.kill(leader);
 
             for (int i = 0; i < 50; i++) {
                 producer.send(new ProducerRecord<>(topic, "k", "after-" + i)).get();
