@@ -21,15 +21,28 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A run parameter; repeat for more")
     Map<String, String> parameters = new LinkedHashMap<>(Map.of("version", "1.4.2"));
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = WorkerPools.OPTION, paramLabel = "POOL=COUNT[,POOL=COUNT...]", description = UpCommand.WORKERS_HELP)
+    String workers;
+
     @Override
     public Integer call() throws IOException {
+        WorkerPools pools;
+        try {
+            pools = WorkerPools.parse(workers);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return Stagecoach.BAD_INPUT;
+        }
         Path home = Stagecoach.home();
         Path file = pipeline != null ? pipeline : home.resolve("examples/release.yaml");
         Path state = home.resolve(".stagecoach/demo");
         deleteRecursively(state);
         long started = System.nanoTime();
         System.out.println("Starting a Kafka broker and the three services (logs in " + state.resolve("logs") + ") ...");
-        try (LocalStack stack = new LocalStack(home, state).stopWithThisJvm()) {
+        try (LocalStack stack = new LocalStack(home, state).withWorkers(pools).stopWithThisJvm()) {
             stack.start();
             System.out.printf("Stack ready in %.1f s: Kafka %s, scheduler %s%n",
                     (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.schedulerUrl());

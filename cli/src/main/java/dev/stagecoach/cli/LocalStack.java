@@ -1,5 +1,6 @@
 package dev.stagecoach.cli;
 
+import dev.stagecoach.events.TopicSpec;
 import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,8 +42,6 @@ public final class LocalStack implements AutoCloseable {
     /** The name runs and decisions record for whoever uses the stack's own token: the scheduler's admin token's. */
     public static final String LOCAL_TOKEN_NAME = "admin";
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
-    private static final int RUN_PARTITIONS = 4;
-    private static final int COMMAND_PARTITIONS = 8;
 
     private final Path home;
     private final Path stateDir;
@@ -51,6 +50,10 @@ public final class LocalStack implements AutoCloseable {
     private final StackFile stackFile;
     private final String token = newToken();
     private final Map<String, String> extraTokens = new LinkedHashMap<>();
+    private WorkerPools workers = WorkerPools.defaults();
+    private final Map<String, String> poolByWorker = new LinkedHashMap<>();
+    private short replicationFactor = 1;
+    private int minInsyncReplicas = 1;
     private String bootstrapServers;
 
     /**
@@ -75,6 +78,32 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack withToken(String name, String roleAndToken) {
         extraTokens.put(name, roleAndToken);
         return this;
+    }
+
+    /** How many workers each pool gets; one {@code default} worker unless set. Set before the services start. */
+    LocalStack withWorkers(WorkerPools workers) {
+        this.workers = workers;
+        return this;
+    }
+
+    /**
+     * Replicas and {@code min.insync.replicas} of every topic the stack and its scheduler create,
+     * Kafka Streams' internal topics included: for a stack on a cluster of several brokers. Set
+     * before the services start.
+     */
+    public LocalStack withReplication(int replicationFactor, int minInsyncReplicas) {
+        if (replicationFactor < 1 || minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+            throw new IllegalArgumentException("replication factor " + replicationFactor + " with min.insync.replicas "
+                    + minInsyncReplicas + ": both must be at least 1, and min.insync.replicas at most the replication factor");
+        }
+        this.replicationFactor = (short) replicationFactor;
+        this.minInsyncReplicas = minInsyncReplicas;
+        return this;
+    }
+
+    /** The names of the worker processes (their worker ids), in start order. */
+    public List<String> workerNames() {
+        return List.copyOf(workers.poolByWorker().keySet());
     }
 
     public Path logsDir() {
@@ -124,9 +153,14 @@ public final class LocalStack implements AutoCloseable {
         try {
             createTopics();
             startService(SCHEDULER, SCHEDULER, jvmArgsByModule.getOrDefault(SCHEDULER, List.of()));
-            startService(WORKER, WORKER, jvmArgsByModule.getOrDefault(WORKER, List.of()));
+            poolByWorker.putAll(workers.poolByWorker());
+            for (String worker : poolByWorker.keySet()) {
+                startService(worker, WORKER, jvmArgsByModule.getOrDefault(WORKER, List.of()));
+            }
             startService(NOTIFIER, NOTIFIER, jvmArgsByModule.getOrDefault(NOTIFIER, List.of()));
-            for (String service : List.of(SCHEDULER, WORKER, NOTIFIER)) {
+            List<String> services = new ArrayList<>(List.of(SCHEDULER, NOTIFIER));
+            services.addAll(poolByWorker.keySet());
+            for (String service : services) {
                 awaitReady(service);
             }
         } catch (RuntimeException e) {
@@ -201,6 +235,12 @@ public final class LocalStack implements AutoCloseable {
             command.add("-Dstagecoach.worker.work-dir=" + stateDir.resolve("work"));
             command.add("-Dstagecoach.worker.artifact-dir=" + stateDir.resolve("artifacts"));
             command.add("-Dstagecoach.worker.id=" + name);
+            command.add("-Dstagecoach.worker.pool=" + poolByWorker.getOrDefault(name, "default"));
+        }
+        if (module.equals(SCHEDULER)) {
+            // The commands topics it creates and Kafka Streams' internal topics, laid out like the stack's own.
+            command.add("-Dstagecoach.topics.replication-factor=" + replicationFactor);
+            command.add("-Dstagecoach.topics.min-insync-replicas=" + minInsyncReplicas);
         }
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString()));
@@ -282,15 +322,15 @@ public final class LocalStack implements AutoCloseable {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
+            List<TopicSpec> specs = new ArrayList<>(topics.specs());
+            // The scheduler creates a pool's topic when a pipeline names it; a worker started
+            // for a pool before that finds its topic all the same.
+            workers.counts().keySet().stream().map(pool -> topics.commandsSpec(pool, Topics.COMMAND_PARTITIONS))
+                    .filter(spec -> !specs.contains(spec)).forEach(specs::add);
             List<NewTopic> wanted = new ArrayList<>();
-            for (String name : topics.all()) {
-                int partitions = name.equals(topics.pipelines()) ? 1
-                        : name.startsWith(topics.commands("")) ? COMMAND_PARTITIONS : RUN_PARTITIONS;
-                NewTopic topic = new NewTopic(name, partitions, (short) 1);
-                if (name.equals(topics.pipelines()) || name.equals(topics.runs())) {
-                    topic.configs(Map.of("cleanup.policy", "compact"));
-                }
-                wanted.add(topic);
+            for (TopicSpec spec : specs) {
+                wanted.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
+                        "cleanup.policy", spec.cleanupPolicy(), "min.insync.replicas", String.valueOf(minInsyncReplicas))));
             }
             for (var result : admin.createTopics(wanted).values().values()) {
                 try {

@@ -2,6 +2,7 @@ package dev.stagecoach.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stagecoach.events.TopicSpec;
 import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -31,7 +32,8 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeFileTest {
 
     /** Services that run a published image instead of a module of this repository. */
-    private static final Set<String> INFRASTRUCTURE = Set.of("kafka", "kafka-init");
+    private static final Set<String> INFRASTRUCTURE = Set.of("kafka-1", "kafka-2", "kafka-3", "kafka-init");
+    private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
     private static final String INIT = "kafka-init";
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -99,9 +101,39 @@ class DockerComposeFileTest {
         Topics topics = new Topics(Topics.DEFAULT_PREFIX);
 
         assertThat(partitions.keySet()).containsExactlyInAnyOrderElementsOf(topics.all());
-        assertThat(partitions).containsEntry(topics.pipelines(), "1").containsEntry(topics.commands("default"), "8");
-        assertThat(policies).containsEntry(topics.pipelines(), "compact").containsEntry(topics.runs(), "compact");
-        assertThat(String.join("\n", command(services.get(INIT)))).contains("--if-not-exists", "$$STAGECOACH_TOPICS");
+        for (TopicSpec spec : topics.specs()) {
+            assertThat(partitions).as("partitions").containsEntry(spec.name(), String.valueOf(spec.partitions()));
+            assertThat(policies).as("cleanup policies").containsEntry(spec.name(), spec.cleanupPolicy());
+        }
+        assertThat(String.join("\n", command(services.get(INIT)))).contains("--if-not-exists", "$$STAGECOACH_TOPICS",
+                "--replication-factor \"$$REPLICATION_FACTOR\"", "--config min.insync.replicas=\"$$MIN_INSYNC_REPLICAS\"");
+    }
+
+    @Test
+    void threeBrokersVoteInOneQuorumAndEveryTopicHasThreeReplicasTwoInSync() {
+        Set<String> nodeIds = new TreeSet<>();
+        for (String broker : BROKERS) {
+            Map<String, String> environment = environment(services.get(broker));
+            nodeIds.add(environment.get("KAFKA_NODE_ID"));
+            assertThat(environment).as(broker)
+                    .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
+                    .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3")
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3")
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")
+                    .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
+                    .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+            assertThat(environment.get("KAFKA_ADVERTISED_LISTENERS")).as(broker).contains("PLAINTEXT://" + broker + ":9092");
+        }
+        assertThat(nodeIds).containsExactly("1", "2", "3");
+        assertThat(environment(services.get(INIT))).containsEntry("REPLICATION_FACTOR", "3").containsEntry("MIN_INSYNC_REPLICAS", "2");
+        assertThat(environment(services.get("scheduler-service")))
+                .containsEntry("STAGECOACH_TOPICS_REPLICATION_FACTOR", "3").containsEntry("STAGECOACH_TOPICS_MIN_INSYNC_REPLICAS", "2");
+        services.forEach((name, service) -> {
+            if (!INFRASTRUCTURE.contains(name)) {
+                assertThat(environment(service).get("KAFKA_BOOTSTRAP_SERVERS")).as(name + " bootstrap servers")
+                        .isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+            }
+        });
     }
 
     @Test

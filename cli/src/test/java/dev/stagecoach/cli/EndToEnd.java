@@ -38,8 +38,13 @@ final class EndToEnd {
         }
     }
 
-    /** Every EXECUTE command of the run that was committed to the commands topic, in order. */
+    /** Every EXECUTE command of the run that was committed to the default pool's commands topic, in order. */
     static List<StageCommand> commandsFor(String bootstrapServers, String runId) {
+        return commandsFor(bootstrapServers, runId, "default");
+    }
+
+    /** Every EXECUTE command of the run that was committed to the commands topic of {@code pool}, in order. */
+    static List<StageCommand> commandsFor(String bootstrapServers, String runId, String pool) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "e2e-audit-" + UUID.randomUUID(),
@@ -48,7 +53,7 @@ final class EndToEnd {
         List<StageCommand> commands = new ArrayList<>();
         try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 AvroSerde.of(StageCommand.class))) {
-            consumer.subscribe(List.of(new Topics(Topics.DEFAULT_PREFIX).commands("default")));
+            consumer.subscribe(List.of(new Topics(Topics.DEFAULT_PREFIX).commands(pool)));
             long quietPolls = 0;
             while (quietPolls < 3) {
                 var records = consumer.poll(Duration.ofMillis(500));

@@ -3,6 +3,7 @@ package dev.stagecoach.scheduler;
 import dev.stagecoach.events.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,10 @@ public interface StagecoachConfig {
 
     Auth auth();
 
+    /** How the topics the scheduler creates (the commands topic of each pool) are laid out. */
+    @WithName("topics")
+    TopicSettings topicSettings();
+
     /** Bearer tokens of the REST API. Webhooks prove themselves by signature instead. */
     interface Auth {
 
@@ -62,6 +67,25 @@ public interface StagecoachConfig {
 
     default Topics topics() {
         return new Topics(topicPrefix());
+    }
+
+    /**
+     * One place for replication: a real cluster sets these once, and the commands topics, the
+     * local stack's topics and Kafka Streams' internal topics all follow.
+     */
+    interface TopicSettings {
+
+        /** Partitions of a new commands topic; they bound how many workers of one pool share its work. */
+        @WithDefault("8")
+        int commandPartitions();
+
+        /** Replicas of every topic Stagecoach creates; 3 on a cluster of three or more brokers. */
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** {@code min.insync.replicas} of every topic Stagecoach creates: with 3 replicas, 2 lets one broker be down. */
+        @WithDefault("1")
+        int minInsyncReplicas();
     }
 
     interface Triggers {

@@ -9,6 +9,15 @@ public final class Topics {
     public static final String DEFAULT_PREFIX = "stagecoach.";
 
     /**
+     * Partitions of a commands topic: they bound how many workers of one pool share its work,
+     * since each partition goes to one worker of the pool's consumer group.
+     */
+    public static final int COMMAND_PARTITIONS = 8;
+
+    /** Partitions of a run-scoped topic: all of a run lives on one, so they bound how many runs progress in parallel. */
+    public static final int RUN_PARTITIONS = 4;
+
+    /**
      * A header on every record of a commands topic: the command's action (EXECUTE or CANCEL),
      * so that a worker watching for cancels skips the rest without decoding them.
      */
@@ -64,9 +73,37 @@ public final class Topics {
         return prefix + "dead-letters";
     }
 
-    /** The topics a fresh installation needs, for the worker pool {@code default}. */
+    /** The names of the topics a fresh installation needs, for the worker pool {@code default}. */
     public java.util.List<String> all() {
-        return java.util.List.of(pipelines(), runRequests(), commands("default"), results(), control(),
-                runEvents(), runs(), notifications(), logs(), metrics(), deadLetters());
+        return specs().stream().map(TopicSpec::name).toList();
+    }
+
+    /**
+     * The topics a fresh installation needs, for the worker pool {@code default}, as they are
+     * created: the local stack, the scheduler and docker-compose's topic list follow this.
+     */
+    public java.util.List<TopicSpec> specs() {
+        return java.util.List.of(
+                // One partition: registrations are few, and one partition keeps them in order.
+                new TopicSpec(pipelines(), 1, true),
+                run(runRequests()),
+                commandsSpec("default", COMMAND_PARTITIONS),
+                run(results()),
+                run(control()),
+                run(runEvents()),
+                new TopicSpec(runs(), RUN_PARTITIONS, true),
+                run(notifications()),
+                run(logs()),
+                run(metrics()),
+                run(deadLetters()));
+    }
+
+    /** The commands topic of a worker pool. */
+    public TopicSpec commandsSpec(String pool, int partitions) {
+        return new TopicSpec(commands(pool), partitions, false);
+    }
+
+    private static TopicSpec run(String name) {
+        return new TopicSpec(name, RUN_PARTITIONS, false);
     }
 }

@@ -12,6 +12,8 @@ import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
 import dev.stagecoach.scheduler.api.auth.RequiresRole;
 import dev.stagecoach.scheduler.api.auth.Role;
+import dev.stagecoach.scheduler.topics.CommandTopicException;
+import dev.stagecoach.scheduler.topics.CommandTopics;
 import dev.stagecoach.scheduler.triggers.RunIds;
 import dev.stagecoach.scheduler.triggers.TriggeredRuns;
 import jakarta.inject.Inject;
@@ -57,6 +59,8 @@ public class PipelineResource {
     CurrentCaller caller;
     @Inject
     TriggeredRuns runs;
+    @Inject
+    CommandTopics commandTopics;
 
     public record Registered(String name, int revision, String sha256, List<String> warnings) {
     }
@@ -84,6 +88,13 @@ public class PipelineResource {
                     loaded.errors().stream().map(Diagnostic::toString).toList());
         }
         PipelineDefinition definition = loaded.orThrow();
+        // Before the registration is published: a run of it dispatches to these topics at once.
+        try {
+            commandTopics.ensureFor(definition);
+        } catch (CommandTopicException e) {
+            return ApiErrors.of(e.invalidName() ? Response.Status.BAD_REQUEST : Response.Status.SERVICE_UNAVAILABLE,
+                    "the pipeline is not registered: " + e.getMessage(), List.of());
+        }
         String sha = sha256(yaml);
         var current = stores.pipeline(definition.name());
         if (current.isPresent() && current.get().getSha256().equals(sha)) {

@@ -1,0 +1,41 @@
+package dev.stagecoach.scheduler.topics;
+
+import dev.stagecoach.scheduler.StagecoachConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.SortedSet;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * At start, creates the commands topics of the pools of pipelines registered before
+ * registration created them (or whose topic was deleted since), so their runs can dispatch.
+ */
+@ApplicationScoped
+public class PoolTopicsAtStart {
+
+    private static final Logger LOG = Logger.getLogger(PoolTopicsAtStart.class);
+    private static final Duration READ_WITHIN = Duration.ofSeconds(30);
+
+    @Inject
+    CommandTopics commandTopics;
+    @Inject
+    StagecoachConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    void onStart(@Observes StartupEvent event) {
+        try {
+            SortedSet<String> pools = RegisteredPools.read(bootstrapServers, config.topics().pipelines(), READ_WITHIN);
+            commandTopics.ensure(pools);
+            LOG.infof("commands topics ready for the pools of the registered pipelines: %s", pools);
+        } catch (RuntimeException e) {
+            // Not fatal: registering a pipeline again creates its topics, and the engine reports
+            // a run whose pool has no topic.
+            LOG.errorf("could not make sure the registered pipelines' commands topics exist: %s", e.getMessage());
+        }
+    }
+}

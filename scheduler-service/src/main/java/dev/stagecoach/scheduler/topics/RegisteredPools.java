@@ -1,0 +1,79 @@
+package dev.stagecoach.scheduler.topics;
+
+import dev.stagecoach.events.PipelineRegistered;
+import dev.stagecoach.events.serde.EventCodec;
+import dev.stagecoach.pipeline.LoadResult;
+import dev.stagecoach.pipeline.PipelineLoader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The worker pools of every pipeline on the pipelines topic, read straight from the topic: at
+ * start the engine's stores are not ready yet, and pipelines registered by a scheduler that
+ * did not create commands topics may name pools whose topic is missing.
+ */
+public final class RegisteredPools {
+
+    private static final Logger LOG = Logger.getLogger(RegisteredPools.class);
+
+    private RegisteredPools() {
+    }
+
+    /** The pools of the latest registration of each pipeline; empty when the topic does not exist. */
+    public static SortedSet<String> read(String bootstrapServers, String pipelinesTopic, Duration within) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "stagecoach-scheduler-pools");
+        EventCodec<PipelineRegistered> codec = EventCodec.of(PipelineRegistered.class);
+        Map<String, byte[]> latest = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(pipelinesTopic, within);
+            if (infos == null || infos.isEmpty()) {
+                return new TreeSet<>();
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, within);
+            Instant giveUp = Instant.now().plus(within);
+            while (!partitions.stream().allMatch(p -> consumer.position(p, within) >= ends.get(p))) {
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException(pipelinesTopic + " was not read to its end within " + within.toSeconds() + " s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    latest.put(record.key(), record.value());
+                }
+            }
+        }
+        SortedSet<String> pools = new TreeSet<>();
+        latest.forEach((name, bytes) -> {
+            if (bytes == null) {
+                return;
+            }
+            PipelineRegistered registered = codec.decode(bytes);
+            LoadResult loaded = PipelineLoader.load(registered.getYaml(), name + ".yaml");
+            if (loaded.ok()) {
+                pools.addAll(CommandTopics.poolsOf(loaded.orThrow()));
+            } else {
+                LOG.warnf("pipeline %s revision %d does not load, its pools are not looked at: %s",
+                        name, registered.getRevision(), loaded.errors());
+            }
+        });
+        return pools;
+    }
+}
