@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +61,8 @@ class SchedulerFailoverIT {
                 pipeline:
                   name: slow
                   stages:
-                    - {name: one, run: sleep 2}
-                    - {name: two, run: sleep 2}
+                    - {name: one, run: sleep 3}
+                    - {name: two, run: sleep 3}
                     - {name: three, run: sleep 1}
                 """, "slow.yaml");
         api.register("""
@@ -141,10 +142,10 @@ class SchedulerFailoverIT {
             assertThat(second.answeredBy()).as("both see the same owner of " + run).isEqualTo(first.answeredBy());
         }
 
-        String victim = owners.get(runs.get(0));
+        // Mid-stage: the instance killed owns a run whose stage is running.
+        String victim = await().atMost(Duration.ofSeconds(60)).until(() -> runs.stream()
+                .filter(run -> hasRunningStage(answer(FIRST, run).json())).map(owners::get).findFirst().orElse(null), Objects::nonNull);
         String survivor = victim.equals(FIRST) ? SECOND : FIRST;
-        await().atMost(Duration.ofSeconds(60)).until(() -> "RUNNING".equals(
-                stage(answer(survivor, runs.get(0)).json(), "one").path("status").asText()));
         stack.kill(victim);
 
         for (String run : runs) {
@@ -180,6 +181,15 @@ class SchedulerFailoverIT {
         return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> answer(scheduler, run), a -> a.status() == 200 && ENDS.contains(a.json().path("status").asText()))
                 .json();
+    }
+
+    private static boolean hasRunningStage(JsonNode run) {
+        for (JsonNode stage : run.path("stages")) {
+            if (stage.path("status").asText().equals("RUNNING")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode stage(JsonNode run, String name) {

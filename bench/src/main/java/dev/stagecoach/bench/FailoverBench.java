@@ -1,0 +1,169 @@
+package dev.stagecoach.bench;
+
+import dev.stagecoach.cli.LocalStack;
+import dev.stagecoach.events.ResultType;
+import dev.stagecoach.events.RunEvent;
+import dev.stagecoach.events.StageResult;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Fail-over: runs of a pipeline of one-second shell stages are in flight when a scheduler
+ * instance is killed with kill -9; the stall is the gap in stage starts around the kill, from
+ * the last stage start before it to the first start of an attempt dispatched after it (an
+ * attempt dispatched before the kill starts whether or not a scheduler lives).
+ */
+final class FailoverBench {
+
+    static final String PIPELINE = "bench-failover";
+    static final int STAGES = 6;
+    static final String SECOND_SCHEDULER = "scheduler-2";
+    private static final Duration RUNS_END_WITHIN = Duration.ofSeconds(180);
+
+    /**
+     * @param stall last start before the kill → first start of an attempt dispatched after it, ms
+     * @param killToFirstStart the kill → that first start, ms
+     * @param restartReady for a restart in place, the kill → the new process ready, ms; else -1
+     */
+    record Failover(String scenario, int runs, long stall, long killToFirstStart, long restartReady, long runsSucceeded,
+                    long killedOwnedRuns, String killed) {
+    }
+
+    private final BenchKafka kafka;
+    private final EventTap tap;
+    private final LocalStack stack;
+    private final List<String> schedulerOpts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    FailoverBench(BenchKafka kafka, EventTap tap, LocalStack stack, List<String> schedulerOpts) {
+        this.kafka = kafka;
+        this.tap = tap;
+        this.stack = stack;
+        this.schedulerOpts = schedulerOpts;
+    }
+
+    static String pipeline() {
+        StringBuilder yaml = new StringBuilder("pipeline:\n  name: " + PIPELINE + "\n  options:\n    timeout: 30m\n  stages:\n");
+        for (int i = 1; i <= STAGES; i++) {
+            yaml.append("    - {name: ").append(BenchPipelines.stageName(i, STAGES)).append(", run: sleep 1}\n");
+        }
+        return yaml.toString();
+    }
+
+    /** (a) The only scheduler is killed and started again in place: same instance id, state directory and port. */
+    Failover restartInPlace(int runs) {
+        return measure("the only scheduler killed, restarted in place", runs, LocalStack.SCHEDULER, true);
+    }
+
+    /** (b) A second instance joins; the one that owns more of the runs in flight is killed and stays dead. */
+    Failover survivorTakesOver(int runs) {
+        stack.startService(SECOND_SCHEDULER, LocalStack.SCHEDULER, schedulerOpts);
+        stack.awaitReady(SECOND_SCHEDULER);
+        try {
+            kafka.awaitGroup("stagecoach-scheduler", 2, Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            System.err.println("the schedulers' group did not look settled, measuring anyway: " + e.getMessage());
+        }
+        return measure("one of two schedulers killed, not restarted", runs, null, false);
+    }
+
+    private Failover measure(String scenario, int runs, String victim, boolean restart) {
+        Recorder recorder = new Recorder();
+        tap.listen(recorder);
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                String id = "fo-" + UUID.randomUUID();
+                recorder.runs.add(id);
+                ids.add(id);
+                kafka.requestRun(PIPELINE, id);
+            }
+            // Mid-run: every run is a stage or two in, each with a stage running.
+            Bench.pause(Duration.ofMillis(2500));
+            Map<String, Long> owned = owners(ids);
+            String killed = victim != null ? victim
+                    : owned.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(SECOND_SCHEDULER);
+            long killedAt = System.currentTimeMillis();
+            stack.kill(killed);
+            long ready = -1;
+            if (restart) {
+                stack.startService(killed, LocalStack.SCHEDULER, schedulerOpts);
+                stack.awaitReady(killed);
+                ready = System.currentTimeMillis() - killedAt;
+            }
+            long giveUp = System.nanoTime() + RUNS_END_WITHIN.toNanos();
+            while (recorder.ended.size() < runs && System.nanoTime() < giveUp) {
+                tap.check();
+                Bench.pause(Duration.ofMillis(100));
+            }
+            tap.sync();
+            long lastBefore = recorder.starts.entrySet().stream().filter(s -> s.getValue() < killedAt)
+                    .mapToLong(Map.Entry::getValue).max().orElse(-1);
+            long firstAfter = recorder.starts.entrySet().stream()
+                    .filter(s -> s.getValue() >= killedAt && recorder.dispatched.getOrDefault(s.getKey(), Long.MAX_VALUE) >= killedAt)
+                    .mapToLong(Map.Entry::getValue).min().orElse(-1);
+            long succeeded = recorder.ended.values().stream().filter("RUN_SUCCEEDED"::equals).count();
+            return new Failover(scenario, runs, firstAfter < 0 || lastBefore < 0 ? -1 : firstAfter - lastBefore,
+                    firstAfter < 0 ? -1 : firstAfter - killedAt, ready, succeeded, owned.getOrDefault(killed, 0L), killed);
+        } finally {
+            tap.listen(null);
+        }
+    }
+
+    /** Which instance answers for each run (the API says so in X-Stagecoach-Answered-By), counted per instance. */
+    private Map<String, Long> owners(List<String> runs) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String run : runs) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(stack.schedulerUrl() + "/api/runs/" + run))
+                        .header("Authorization", "Bearer " + stack.token()).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                response.headers().firstValue("X-Stagecoach-Answered-By").ifPresent(owner -> counts.merge(owner, 1L, Long::sum));
+            } catch (IOException e) {
+                counts.merge("unanswered", 1L, Long::sum);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return counts;
+    }
+
+    /** Stage starts (the worker's clock) and dispatch decisions (the engine's clock) of the measured runs, by attempt. */
+    private static final class Recorder implements EventTap.Listener {
+        final List<String> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Map<String, Long> starts = new ConcurrentHashMap<>();
+        final Map<String, Long> dispatched = new ConcurrentHashMap<>();
+        final Map<String, String> ended = new ConcurrentHashMap<>();
+
+        @Override
+        public void onResult(StageResult result) {
+            if (result.getType() == ResultType.STARTED && runs.contains(result.getRunId())) {
+                starts.merge(result.getAttemptId(), result.getAt().toEpochMilli(), Math::min);
+            }
+        }
+
+        @Override
+        public void onRunEvent(RunEvent event) {
+            if (!runs.contains(event.getRunId())) {
+                return;
+            }
+            if (event.getType().equals("STAGE_DISPATCHED") && event.getStage() != null && event.getAttempt() != null) {
+                dispatched.merge(event.getRunId() + "/" + event.getStage() + "/" + event.getAttempt(), event.getAt().toEpochMilli(), Math::min);
+            }
+            if (EventTap.RUN_ENDS.contains(event.getType())) {
+                ended.putIfAbsent(event.getRunId(), event.getType());
+            }
+        }
+    }
+}
