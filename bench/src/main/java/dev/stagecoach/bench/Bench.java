@@ -77,6 +77,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--failover-runs", paramLabel = "N", description = "Runs in flight when a scheduler is killed (default: 8).")
     int failoverRuns = 8;
 
+    @Option(names = "--failover-rounds", paramLabel = "N", description = "Kills of each fail-over scenario (default: 1).")
+    int failoverRounds = 1;
+
     @Option(names = "--profile", description = "Record the scheduler and the first worker with JDK Flight Recorder during the first "
             + "throughput phase, the fan-out and the idle footprint, and add where their CPU goes to the report (costs a few %% of CPU).")
     boolean profile;
@@ -234,10 +237,14 @@ public final class Bench implements Callable<Integer> {
                 scaleWorkers(stack, kafka, workers, pids, (failoverRuns + 3) / 4, began);
                 pipelines.register(FailoverBench.pipeline(), FailoverBench.PIPELINE);
                 FailoverBench failover = new FailoverBench(kafka, tap, stack, schedulerOpts);
-                progress(began, "fail-over (a): " + failoverRuns + " runs in flight, kill -9 of the only scheduler, restart in place");
-                results.failovers.add(failover.restartInPlace(failoverRuns));
-                progress(began, "fail-over (b): a second scheduler joins, kill -9 of the one owning more of " + failoverRuns + " runs");
-                results.failovers.add(failover.survivorTakesOver(failoverRuns));
+                for (int round = 1; round <= failoverRounds; round++) {
+                    progress(began, "fail-over (a), round " + round + ": " + failoverRuns + " runs in flight, kill -9 of the only scheduler, restart in place");
+                    results.failovers.add(failover.restartInPlace(failoverRuns));
+                }
+                for (int round = 1; round <= failoverRounds; round++) {
+                    progress(began, "fail-over (b), round " + round + ": two schedulers, kill -9 of the one owning more of " + failoverRuns + " runs");
+                    results.failovers.add(failover.survivorTakesOver(failoverRuns));
+                }
             }
         }
     }

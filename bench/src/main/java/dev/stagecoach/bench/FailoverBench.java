@@ -65,10 +65,17 @@ final class FailoverBench {
         return measure("the only scheduler killed, restarted in place", runs, LocalStack.SCHEDULER, true);
     }
 
-    /** (b) A second instance joins; the one that owns more of the runs in flight is killed and stays dead. */
+    /**
+     * (b) Two instances run (the one missing, the second or one killed in an earlier round, is
+     * started); the one that owns more of the runs in flight is killed and stays dead.
+     */
     Failover survivorTakesOver(int runs) {
-        stack.startService(SECOND_SCHEDULER, LocalStack.SCHEDULER, schedulerOpts);
-        stack.awaitReady(SECOND_SCHEDULER);
+        for (String name : List.of(LocalStack.SCHEDULER, SECOND_SCHEDULER)) {
+            if (stack.process(name) == null) {
+                stack.startService(name, LocalStack.SCHEDULER, schedulerOpts);
+                stack.awaitReady(name);
+            }
+        }
         try {
             kafka.awaitGroup("stagecoach-scheduler", 2, Duration.ofSeconds(60));
         } catch (IllegalStateException e) {
@@ -125,7 +132,7 @@ final class FailoverBench {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String run : runs) {
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(stack.schedulerUrl() + "/api/runs/" + run))
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(anyScheduler() + "/api/runs/" + run))
                         .header("Authorization", "Bearer " + stack.token()).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 response.headers().firstValue("X-Stagecoach-Answered-By").ifPresent(owner -> counts.merge(owner, 1L, Long::sum));
@@ -137,6 +144,10 @@ final class FailoverBench {
             }
         }
         return counts;
+    }
+
+    private String anyScheduler() {
+        return stack.serviceUrl(stack.process(LocalStack.SCHEDULER) != null ? LocalStack.SCHEDULER : SECOND_SCHEDULER);
     }
 
     /** Stage starts (the worker's clock) and dispatch decisions (the engine's clock) of the measured runs, by attempt. */
