@@ -31,12 +31,15 @@ final class FailoverBench {
     private static final Duration RUNS_END_WITHIN = Duration.ofSeconds(180);
 
     /**
-     * @param stall last start before the kill → first start of an attempt dispatched after it, ms
+     * @param stall last start before the kill → first start, among the killed instance's runs, of an attempt
+     *              dispatched after it, ms
      * @param killToFirstStart the kill → that first start, ms
+     * @param killToLastRunMoving the kill → the moment the last of the runs had a stage start again (its first
+     *                            attempt dispatched after the kill), ms: the tail that the first start hides
      * @param restartReady for a restart in place, the kill → the new process ready, ms; else -1
      */
-    record Failover(String scenario, int runs, long stall, long killToFirstStart, long restartReady, long runsSucceeded,
-                    long killedOwnedRuns, String killed) {
+    record Failover(String scenario, int runs, long stall, long killToFirstStart, long killToLastRunMoving, long restartReady,
+                    long runsSucceeded, long killedOwnedRuns, String killed) {
     }
 
     private final BenchKafka kafka;
@@ -97,7 +100,9 @@ final class FailoverBench {
             }
             // Mid-run: every run is a stage or two in, each with a stage running.
             Bench.pause(Duration.ofMillis(2500));
-            Map<String, Long> owned = owners(ids);
+            Map<String, String> owners = owners(ids);
+            Map<String, Long> owned = new LinkedHashMap<>();
+            owners.values().forEach(owner -> owned.merge(owner, 1L, Long::sum));
             String killed = victim != null ? victim
                     : owned.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(SECOND_SCHEDULER);
             long killedAt = System.currentTimeMillis();
@@ -116,34 +121,42 @@ final class FailoverBench {
             tap.sync();
             long lastBefore = recorder.starts.entrySet().stream().filter(s -> s.getValue() < killedAt)
                     .mapToLong(Map.Entry::getValue).max().orElse(-1);
-            long firstAfter = recorder.starts.entrySet().stream()
-                    .filter(s -> s.getValue() >= killedAt && recorder.dispatched.getOrDefault(s.getKey(), Long.MAX_VALUE) >= killedAt)
-                    .mapToLong(Map.Entry::getValue).min().orElse(-1);
+            Map<String, Long> firstPerRun = new LinkedHashMap<>();
+            // Only the killed instance's runs: the survivor's own runs never stopped.
+            recorder.starts.forEach((attempt, at) -> {
+                String run = attempt.substring(0, attempt.indexOf('/'));
+                if (at >= killedAt && recorder.dispatched.getOrDefault(attempt, Long.MAX_VALUE) >= killedAt
+                        && killed.equals(owners.get(run))) {
+                    firstPerRun.merge(run, at, Math::min);
+                }
+            });
+            long firstAfter = firstPerRun.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+            long lastRunMoving = firstPerRun.values().stream().mapToLong(Long::longValue).max().orElse(-1);
             long succeeded = recorder.ended.values().stream().filter("RUN_SUCCEEDED"::equals).count();
             return new Failover(scenario, runs, firstAfter < 0 || lastBefore < 0 ? -1 : firstAfter - lastBefore,
-                    firstAfter < 0 ? -1 : firstAfter - killedAt, ready, succeeded, owned.getOrDefault(killed, 0L), killed);
+                    firstAfter < 0 ? -1 : firstAfter - killedAt, lastRunMoving < 0 ? -1 : lastRunMoving - killedAt, ready, succeeded, owned.getOrDefault(killed, 0L), killed);
         } finally {
             tap.listen(null);
         }
     }
 
-    /** Which instance answers for each run (the API says so in X-Stagecoach-Answered-By), counted per instance. */
-    private Map<String, Long> owners(List<String> runs) {
-        Map<String, Long> counts = new LinkedHashMap<>();
+    /** Which instance answers for each run: the API says so in X-Stagecoach-Answered-By. */
+    private Map<String, String> owners(List<String> runs) {
+        Map<String, String> owners = new LinkedHashMap<>();
         for (String run : runs) {
             try {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(anyScheduler() + "/api/runs/" + run))
                         .header("Authorization", "Bearer " + stack.token()).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                response.headers().firstValue("X-Stagecoach-Answered-By").ifPresent(owner -> counts.merge(owner, 1L, Long::sum));
+                owners.put(run, response.headers().firstValue("X-Stagecoach-Answered-By").orElse("unanswered"));
             } catch (IOException e) {
-                counts.merge("unanswered", 1L, Long::sum);
+                owners.put(run, "unanswered");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        return counts;
+        return owners;
     }
 
     private String anyScheduler() {
