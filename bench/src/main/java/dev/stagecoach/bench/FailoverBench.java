@@ -183,7 +183,9 @@ final class FailoverBench {
                 return;
             }
             if (event.getType().equals("STAGE_DISPATCHED") && event.getStage() != null && event.getAttempt() != null) {
-                dispatched.merge(event.getRunId() + "/" + event.getStage() + "/" + event.getAttempt(), event.getAt().toEpochMilli(), Math::min);
+                // The latest: the tap reads uncommitted events too, so an attempt the killed instance dispatched in a
+                // transaction that was then aborted is seen dispatched again, after the kill, by its new owner.
+                dispatched.merge(event.getRunId() + "/" + event.getStage() + "/" + event.getAttempt(), event.getAt().toEpochMilli(), Math::max);
             }
             if (EventTap.RUN_ENDS.contains(event.getType())) {
                 ended.putIfAbsent(event.getRunId(), event.getType());
