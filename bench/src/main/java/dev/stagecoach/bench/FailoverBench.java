@@ -93,9 +93,11 @@ final class FailoverBench {
         try {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                String id = "fo-" + UUID.randomUUID();
+                ids.add("fo-" + UUID.randomUUID());
+            }
+            awaitSettledOwners(ids, victim == null ? 2 : 1);
+            for (String id : ids) {
                 recorder.runs.add(id);
-                ids.add(id);
                 kafka.requestRun(PIPELINE, id);
             }
             // Mid-run: every run is a stage or two in, each with a stage running.
@@ -138,6 +140,25 @@ final class FailoverBench {
         } finally {
             tap.listen(null);
         }
+    }
+
+    /**
+     * Waits until the owners of these run ids (the API names them even before the runs exist) stay
+     * the same for a second and are {@code instances} many: an instance that just joined is given
+     * its tasks over more than one rebalance, and a kill in between would take no runs with it.
+     */
+    private void awaitSettledOwners(List<String> ids, int instances) {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Map<String, String> before = owners(ids);
+        while (System.nanoTime() < giveUp) {
+            Bench.pause(Duration.ofSeconds(1));
+            Map<String, String> now = owners(ids);
+            if (now.equals(before) && !now.containsValue("unanswered") && now.values().stream().distinct().count() >= instances) {
+                return;
+            }
+            before = now;
+        }
+        System.err.println("the owners of the fail-over runs did not settle within 90 s, measuring anyway: " + before);
     }
 
     /** Which instance answers for each run: the API says so in X-Stagecoach-Answered-By. */
