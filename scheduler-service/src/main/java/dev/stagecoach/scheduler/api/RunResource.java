@@ -1,5 +1,7 @@
 package dev.stagecoach.scheduler.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
@@ -11,13 +13,11 @@ import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
 import dev.stagecoach.scheduler.api.auth.RequiresRole;
 import dev.stagecoach.scheduler.api.auth.Role;
+import dev.stagecoach.scheduler.cluster.RunRouting.Access;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageState;
 import dev.stagecoach.scheduler.engine.StageStatus;
 import dev.stagecoach.scheduler.report.RunReport;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stagecoach.scheduler.cluster.RunRouting.Access;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -74,8 +74,8 @@ public class RunResource {
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/cancel")
     public Response cancel(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return control(runId, ControlAction.CANCEL, request, incoming("POST", uri, headers, request), (run, decision) -> run.status().isTerminal()
-                ? "run " + runId + " already ended " + run.status() : null);
+        return control(runId, ControlAction.CANCEL, request, incoming("POST", uri, headers, request),
+                (run, decision) -> run.status().isTerminal() ? "run " + runId + " already ended " + run.status() : null);
     }
 
     /** Approves a stage that waits for approval; {@code stage} and {@code by} are required. */
@@ -98,8 +98,9 @@ public class RunResource {
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/resume")
     public Response resume(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return control(runId, ControlAction.RESUME, request, incoming("POST", uri, headers, request), (run, decision) -> run.status().isResumable() ? null
-                : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
+        return control(runId, ControlAction.RESUME, request, incoming("POST", uri, headers, request),
+                (run, decision) -> run.status().isResumable() ? null
+                        : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
     }
 
     /** A person's instruction about a run: who gives it, about which stage, and why. */
