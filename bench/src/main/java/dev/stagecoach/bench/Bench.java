@@ -37,13 +37,13 @@ public final class Bench implements Callable<Integer> {
     static final int FANOUT_PARALLEL_WORKERS = 16;
     static final String WORKER_GROUP = "stagecoach-workers-default";
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
-    private static final List<String> SECTIONS = List.of("floor", "handoff", "throughput", "fanout", "footprint");
+    private static final List<String> SECTIONS = List.of("floor", "handoff", "throughput", "fanout", "footprint", "failover");
 
     @Option(names = "--quick", description = "Fewer samples and shorter windows: about three minutes instead of ten.")
     boolean quick;
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Which sections to run (default: all): floor, handoff, throughput, fanout, footprint.")
+            description = "Which sections to run (default: all): floor, handoff, throughput, fanout, footprint, failover.")
     List<String> sections = new ArrayList<>(SECTIONS);
 
     @Option(names = "--workers", split = ",", paramLabel = "N", description = "Worker instances of the throughput phases (default: 1,2,4).")
@@ -73,6 +73,12 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--footprint-runs", paramLabel = "N", description = "Finished runs held in state for the footprint (default: 10000; quick: 2000).")
     Integer footprintRuns;
+
+    @Option(names = "--failover-runs", paramLabel = "N", description = "Runs in flight when a scheduler is killed (default: 8).")
+    int failoverRuns = 8;
+
+    @Option(names = "--failover-rounds", paramLabel = "N", description = "Kills of each fail-over scenario (default: 1).")
+    int failoverRounds = 1;
 
     @Option(names = "--profile", description = "Record the scheduler and the first worker with JDK Flight Recorder during the first "
             + "throughput phase, the fan-out and the idle footprint, and add where their CPU goes to the report (costs a few %% of CPU).")
@@ -225,6 +231,21 @@ public final class Bench implements Callable<Integer> {
                         () -> quiet(pids, tap, state, Duration.ofSeconds(10)));
             }
             results.wholeRun = ProcStats.between(wholeRunFrom, ProcStats.read(pids));
+            // Last, and outside the whole run's CPU shares: it kills schedulers and leaves another set running.
+            if (sections.contains("failover")) {
+                // Every run in flight has a stage running at the kill: one slot per run (4 per worker).
+                scaleWorkers(stack, kafka, workers, pids, (failoverRuns + 3) / 4, began);
+                pipelines.register(FailoverBench.pipeline(), FailoverBench.PIPELINE);
+                FailoverBench failover = new FailoverBench(kafka, tap, stack, schedulerOpts);
+                for (int round = 1; round <= failoverRounds; round++) {
+                    progress(began, "fail-over (a), round " + round + ": " + failoverRuns + " runs in flight, kill -9 of the only scheduler, restart in place");
+                    results.failovers.add(failover.restartInPlace(failoverRuns));
+                }
+                for (int round = 1; round <= failoverRounds; round++) {
+                    progress(began, "fail-over (b), round " + round + ": two schedulers, kill -9 of the one owning more of " + failoverRuns + " runs");
+                    results.failovers.add(failover.survivorTakesOver(failoverRuns));
+                }
+            }
         }
     }
 

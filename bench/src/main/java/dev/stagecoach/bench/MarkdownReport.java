@@ -42,6 +42,7 @@ final class MarkdownReport {
         handoffDetails();
         throughputDetails();
         footprintDetails();
+        failoverDetails();
         profiles();
         method();
         return md.toString();
@@ -103,6 +104,13 @@ final class MarkdownReport {
                     mem(r.filled, "scheduler", "worker") + String.format(Locale.ROOT, "; scheduler state on disk %.0f MB",
                             r.filled.stateBytes() / 1e6),
                     "", r.filledToTarget ? "" : String.format(Locale.ROOT, "target was %,d runs", r.fillTarget));
+        }
+        for (FailoverBench.Failover f : r.failovers) {
+            t.row("6", "fail-over: " + f.scenario() + ", " + f.runs() + " runs in flight",
+                    f.stall() < 0 ? "no stage started after the kill" : String.format(Locale.ROOT,
+                            "**%.1f s** stall in stage starts (every run moving again %.1f s after the kill); %d of %d runs SUCCEEDED",
+                            f.stall() / 1000.0, f.killToLastRunMoving() / 1000.0, f.runsSucceeded(), f.runs()),
+                    "", "");
         }
         md.append(t).append('\n');
     }
@@ -260,6 +268,31 @@ final class MarkdownReport {
             md.append(String.format(Locale.ROOT, "The scheduler's state directory (RocksDB stores) held %.1f MB after %,d runs"
                     + " (%,d of them did not succeed).\n\n", r.filled.stateBytes() / 1e6, r.filled.runsHeld(), r.filled.runsFailed()));
         }
+    }
+
+    private void failoverDetails() {
+        if (r.failovers.isEmpty()) {
+            return;
+        }
+        md.append("## 6. Fail-over\n\n");
+        md.append("Runs of " + FailoverBench.STAGES + " shell stages (`sleep 1`) are in flight, every one with a stage running, when a "
+                + "scheduler instance gets kill -9. The stall is the gap in stage starts around the kill: from the last stage "
+                + "start before it to the first start, in a run the killed instance owned, of an attempt the engine dispatched "
+                + "after it (worker and engine clocks, one machine; the survivor's own runs never stop). Workers keep running their stages meanwhile; only the hand-offs wait.\n\n");
+        md.append("\"Every run moving\" is when the last of the killed instance's runs had a stage start again: a dead instance's open "
+                + "transaction holds back what the survivor writes to the partitions it touched until the broker aborts it.\n\n");
+        Table t = new Table("scenario", "killed", "runs it owned", "stall", "kill → first start", "kill → every run moving",
+                "kill → restarted instance ready", "runs SUCCEEDED");
+        for (FailoverBench.Failover f : r.failovers) {
+            t.row(f.scenario(), f.killed(), Long.toString(f.killedOwnedRuns()), seconds(f.stall()), seconds(f.killToFirstStart()),
+                    seconds(f.killToLastRunMoving()), f.restartReady() < 0 ? "" : seconds(f.restartReady()),
+                    f.runsSucceeded() + " of " + f.runs());
+        }
+        md.append(t).append('\n');
+    }
+
+    private static String seconds(long millis) {
+        return millis < 0 ? "none" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private void profiles() {

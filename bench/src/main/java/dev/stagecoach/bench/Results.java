@@ -34,4 +34,5 @@ final class Results {
     boolean filledToTarget;
     final List<Profiler.Profile> profiles = new ArrayList<>();
     long fillTarget;
+    final List<FailoverBench.Failover> failovers = new ArrayList<>();
 }

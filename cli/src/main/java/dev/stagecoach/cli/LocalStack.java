@@ -47,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path stateDir;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, List<String>> jvmArgsByName = new LinkedHashMap<>();
     private final StackFile stackFile;
     private final String token = newToken();
     private final Map<String, String> extraTokens = new LinkedHashMap<>();
@@ -115,7 +116,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String schedulerUrl() {
-        return "http://127.0.0.1:" + ports.get(SCHEDULER);
+        return serviceUrl(SCHEDULER);
+    }
+
+    /** The HTTP address of one service process, e.g. a second scheduler instance started with {@link #startService}. */
+    public String serviceUrl(String name) {
+        Integer port = ports.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no service " + name + " in this stack; it has " + ports.keySet());
+        }
+        return "http://127.0.0.1:" + port;
     }
 
     /**
@@ -225,12 +235,17 @@ public final class LocalStack implements AutoCloseable {
         Path jar = home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         requireBuilt(jar);
         int port = ports.computeIfAbsent(name, s -> freePort());
+        jvmArgsByName.put(name, List.copyOf(jvmArgs));
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrapServers));
         // Only keys the module knows: each service validates every stagecoach.* key it is given.
         if (module.equals(SCHEDULER)) {
-            command.add("-Dkafka-streams.state.dir=" + stateDir.resolve("scheduler-state"));
+            // Per instance: Kafka Streams keeps its process id in its state directory, and the
+            // instance id makes a restart in place come back as the same group member.
+            command.add("-Dkafka-streams.state.dir=" + stateDir.resolve(name.equals(SCHEDULER) ? "scheduler-state" : name + "-state"));
+            command.add("-Dstagecoach.cluster.instance-id=" + name);
+            command.add("-Dstagecoach.cluster.advertised-address=127.0.0.1:" + port);
         } else if (module.equals(WORKER)) {
             command.add("-Dstagecoach.worker.work-dir=" + stateDir.resolve("work"));
             command.add("-Dstagecoach.worker.artifact-dir=" + stateDir.resolve("artifacts"));
@@ -253,10 +268,10 @@ public final class LocalStack implements AutoCloseable {
         processes.put(name, launch(name, command, environment));
     }
 
-    /** kill -9 of one service, then a fresh start of it on the same port and state directory. */
+    /** kill -9 of one service, then a fresh start of it on the same port, state directory and JVM options. */
     public void killAndRestart(String name, String module) {
         kill(name);
-        startService(name, module, List.of());
+        startService(name, module, jvmArgsByName.getOrDefault(name, List.of()));
         awaitReady(name);
     }
 

@@ -51,6 +51,8 @@ public interface StagecoachConfig {
     @WithName("topics")
     TopicSettings topicSettings();
 
+    Cluster cluster();
+
     /** Bearer tokens of the REST API. Webhooks prove themselves by signature instead. */
     interface Auth {
 
@@ -115,5 +117,33 @@ public interface StagecoachConfig {
         /** How soon a registration that adds or removes an event trigger changes what is read. */
         @WithDefault("1s")
         Duration refresh();
+    }
+
+    /**
+     * Several scheduler instances acting as one (docs/operations.md, "Running several
+     * schedulers"). The Kafka Streams keys these feed are set in application.properties.
+     */
+    interface Cluster {
+
+        /**
+         * This instance's name, stable across restarts in place: the engine consumer's
+         * {@code group.instance.id}, so that a restarted instance gets its partitions back
+         * without a rebalance. Two running instances must never share it.
+         */
+        String instanceId();
+
+        /** {@code host:port} at which the other instances reach this one's API (Kafka Streams' {@code application.server}). */
+        String advertisedAddress();
+
+        /** This machine's host name, from which the defaults above are made. */
+        Optional<String> hostName();
+
+        /** Warm copies of each run partition on other instances, which take over without replaying the changelog. */
+        @WithDefault("1")
+        int standbyReplicas();
+
+        /** How long the owner of a run may take to answer a request forwarded to it. */
+        @WithDefault("5s")
+        Duration forwardTimeout();
     }
 }

@@ -26,6 +26,17 @@ public class EngineStores {
         return query(RunEngineTopology.RUNS_STORE, store -> Optional.ofNullable(store.get(runId)).map(RunState.class::cast));
     }
 
+    /**
+     * The run as this instance's copy of partition {@code partition} has it: the active task's,
+     * or with {@code standby} also a standby replica's, which may lag.
+     */
+    public Optional<RunState> run(String runId, int partition, boolean standby) {
+        var parameters = StoreQueryParameters.fromNameAndType(RunEngineTopology.RUNS_STORE, QueryableStoreTypes.<String, Object>keyValueStore())
+                .withPartition(partition);
+        return query(standby ? parameters.enableStaleStores() : parameters,
+                store -> Optional.ofNullable(store.get(runId)).map(RunState.class::cast));
+    }
+
     public Optional<PipelineRegistered> pipeline(String name) {
         return query(RunEngineTopology.PIPELINES_STORE,
                 store -> Optional.ofNullable(store.get(name)).map(PipelineRegistered.class::cast));
@@ -43,8 +54,13 @@ public class EngineStores {
 
     /** Stores answer only while the stream thread runs; during start-up or a rebalance the API says 503. */
     private <T> T query(String name, Function<ReadOnlyKeyValueStore<String, Object>, T> read) {
+        return query(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()), read);
+    }
+
+    private <T> T query(StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> parameters,
+                        Function<ReadOnlyKeyValueStore<String, Object>, T> read) {
         try {
-            return read.apply(streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore())));
+            return read.apply(streams.store(parameters));
         } catch (InvalidStateStoreException e) {
             throw new EngineNotReadyException("the run engine is starting or rebalancing (" + e.getMessage() + "); try again shortly");
         } catch (IllegalStateException e) {

@@ -1,5 +1,7 @@
 package dev.stagecoach.scheduler.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
@@ -11,6 +13,7 @@ import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
 import dev.stagecoach.scheduler.api.auth.RequiresRole;
 import dev.stagecoach.scheduler.api.auth.Role;
+import dev.stagecoach.scheduler.cluster.RunRouting.Access;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageState;
 import dev.stagecoach.scheduler.engine.StageStatus;
@@ -21,9 +24,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -34,7 +41,9 @@ import java.util.function.BiFunction;
 public class RunResource {
 
     @Inject
-    EngineStores stores;
+    RunRouter router;
+    @Inject
+    ObjectMapper json;
     @Inject
     EventPublisher publisher;
     @Inject
@@ -46,51 +55,52 @@ public class RunResource {
 
     @GET
     @Path("/{runId}")
-    public Response status(@PathParam("runId") String runId) {
-        return stores.run(runId)
+    public Response status(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
                 .map(run -> Response.ok(RunView.of(run, definitionOf(run))).build())
-                .orElseGet(() -> notFound(runId));
+                .orElseGet(() -> notFound(runId)));
     }
 
     @GET
     @Path("/{runId}/report")
     @Produces("text/markdown")
-    public Response report(@PathParam("runId") String runId) {
-        return stores.run(runId)
+    public Response report(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
                 .map(run -> Response.ok(RunReport.render(run, definitionOf(run))).type("text/markdown; charset=utf-8").build())
-                .orElseGet(() -> notFound(runId));
+                .orElseGet(() -> notFound(runId)));
     }
 
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/cancel")
-    public Response cancel(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.CANCEL, request, (run, decision) -> run.status().isTerminal()
-                ? "run " + runId + " already ended " + run.status() : null);
+    public Response cancel(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return control(runId, ControlAction.CANCEL, request, incoming("POST", uri, headers, request),
+                (run, decision) -> run.status().isTerminal() ? "run " + runId + " already ended " + run.status() : null);
     }
 
     /** Approves a stage that waits for approval; {@code stage} and {@code by} are required. */
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/approve")
-    public Response approve(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.APPROVE, request, RunResource::approvalProblem);
+    public Response approve(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return control(runId, ControlAction.APPROVE, request, incoming("POST", uri, headers, request), RunResource::approvalProblem);
     }
 
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/reject")
-    public Response reject(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.REJECT, request, RunResource::approvalProblem);
+    public Response reject(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return control(runId, ControlAction.REJECT, request, incoming("POST", uri, headers, request), RunResource::approvalProblem);
     }
 
     /** Runs a FAILED or CANCELLED run again: succeeded stages are kept, the rest run anew. */
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/resume")
-    public Response resume(@PathParam("runId") String runId, Decision request) {
-        return control(runId, ControlAction.RESUME, request, (run, decision) -> run.status().isResumable() ? null
-                : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
+    public Response resume(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return control(runId, ControlAction.RESUME, request, incoming("POST", uri, headers, request),
+                (run, decision) -> run.status().isResumable() ? null
+                        : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
     }
 
     /** A person's instruction about a run: who gives it, about which stage, and why. */
@@ -101,14 +111,18 @@ public class RunResource {
      * Checks what the API can check now (the engine checks again when the instruction arrives,
      * since the run may move on in between) and writes the instruction to the control topic.
      */
-    private Response control(String runId, ControlAction action, Decision request, BiFunction<RunState, Decision, String> refusal) {
-        var run = stores.run(runId);
-        if (run.isEmpty()) {
-            return notFound(runId);
-        }
+    private Response control(String runId, ControlAction action, Decision request, RunRouter.Incoming incoming,
+                             BiFunction<RunState, Decision, String> refusal) {
+        // Checked by the instance that owns the run, whose state is the freshest there is.
+        return router.answer(runId, Access.CHANGE, incoming, run -> run.isEmpty() ? notFound(runId)
+                : controlChecked(runId, action, run.get(), request, refusal));
+    }
+
+    private Response controlChecked(String runId, ControlAction action, RunState run, Decision request,
+                                    BiFunction<RunState, Decision, String> refusal) {
         String named = caller.speaksFor(request == null ? null : request.by());
         request = new Decision(request == null ? null : request.stage(), named, request == null ? null : request.comment());
-        String problem = refusal.apply(run.get(), request);
+        String problem = refusal.apply(run, request);
         if (problem != null) {
             return ApiErrors.of(Response.Status.CONFLICT, problem, List.of());
         }
@@ -120,6 +134,23 @@ public class RunResource {
                 .setComment(request.comment())
                 .setAt(clock.instant()).build());
         return Response.accepted(Map.of("runId", runId, "action", action.name(), "by", by)).build();
+    }
+
+    /** The request as it came, for forwarding: the body is the decision as given, before any name was filled in. */
+    private RunRouter.Incoming incoming(String method, UriInfo uri, HttpHeaders headers, Decision body) {
+        Map<String, String> firstValues = new LinkedHashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                firstValues.put(name, values.get(0));
+            }
+        });
+        String query = uri.getRequestUri().getRawQuery();
+        String pathAndQuery = uri.getRequestUri().getRawPath() + (query == null ? "" : "?" + query);
+        try {
+            return new RunRouter.Incoming(method, pathAndQuery, firstValues, body == null ? null : json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the decision " + body + " as JSON", e);
+        }
     }
 
     private static String approvalProblem(RunState run, Decision request) {
