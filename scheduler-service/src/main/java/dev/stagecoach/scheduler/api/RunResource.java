@@ -7,7 +7,6 @@ import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
-import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
@@ -99,8 +98,7 @@ public class RunResource {
     @Path("/{runId}/resume")
     public Response resume(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
         return control(runId, ControlAction.RESUME, request, incoming("POST", uri, headers, request),
-                (run, decision) -> run.status().isResumable() ? null
-                        : "run " + runId + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed");
+                (run, decision) -> resumeProblem(run));
     }
 
     /** A person's instruction about a run: who gives it, about which stage, and why. */
@@ -172,9 +170,27 @@ public class RunResource {
         return null;
     }
 
+    /** What the engine would refuse about resuming {@code run}, or null. */
+    private static String resumeProblem(RunState run) {
+        if (!run.status().isResumable()) {
+            return "run " + run.runId() + " is " + run.status() + "; only a FAILED or CANCELLED run can be resumed";
+        }
+        if (run.pipelineYaml() == null || run.stages().isEmpty()) {
+            return "run " + run.runId() + " never started a stage (" + run.reason() + "); start a new run instead";
+        }
+        return null;
+    }
+
+    /**
+     * The run's pipeline revision as declared (a shard's name finds its stage), or null when the
+     * run has none or it no longer loads: the run's own state is still served.
+     */
     private static PipelineDefinition definitionOf(RunState run) {
-        return run.pipelineYaml() == null ? null
-                : ShardExpansion.expand(PipelineLoader.load(run.pipelineYaml(), run.pipeline() + ".yaml").orThrow());
+        if (run.pipelineYaml() == null) {
+            return null;
+        }
+        var loaded = PipelineLoader.load(run.pipelineYaml(), run.pipeline() + ".yaml");
+        return loaded.ok() ? loaded.orThrow() : null;
     }
 
     private static Response notFound(String runId) {

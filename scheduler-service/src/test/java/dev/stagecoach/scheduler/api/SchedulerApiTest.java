@@ -9,14 +9,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import dev.stagecoach.events.RunRequested;
+import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.scheduler.SchedulerFixture;
+import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = KafkaBrokerResource.TOPICS,
         value = SchedulerFixture.TOPICS))
 class SchedulerApiTest {
+
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    StagecoachConfig config;
 
     static final String PIPELINE = """
             pipeline:
@@ -119,6 +129,20 @@ class SchedulerApiTest {
         given().contentType(ContentType.JSON).body(Map.of()).post("/api/pipelines/nope/runs")
                 .then().statusCode(404).body("error", equalTo("no pipeline named \"nope\" is registered"));
         given().get("/api/runs/no-such-run").then().statusCode(404);
+    }
+
+    @Test
+    void resumeOfARunWhosePipelineWasNeverRegisteredIsRefusedWithTheReason() {
+        String runId = "never-started-" + System.nanoTime();
+        publisher.publish(config.topics().runRequests(), runId, RunRequested.newBuilder().setRunId(runId).setPipeline("gone")
+                .setTrigger(TriggerType.EVENT).setRequestedBy("another system").setRequestedAt(Instant.now()).build());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/" + runId)
+                .then().statusCode(200).body("status", equalTo("FAILED")));
+
+        given().contentType(ContentType.JSON).body(Map.of("by", "tester")).post("/api/runs/" + runId + "/resume")
+                .then().statusCode(409)
+                .body("error", equalTo("run " + runId + " never started a stage (no pipeline named \"gone\" is registered); "
+                        + "start a new run instead"));
     }
 
     private static void register(String yaml) {
