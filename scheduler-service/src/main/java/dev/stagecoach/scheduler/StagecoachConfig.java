@@ -33,6 +33,14 @@ public interface StagecoachConfig {
     @WithDefault("60s")
     Duration startTimeout();
 
+    /**
+     * How long the engine's timers wait after a task starts (at start-up, or when this
+     * instance takes runs over from another), so that the results that waited meanwhile are
+     * read first: a heartbeat that arrived during a fail-over must not lose its attempt.
+     */
+    @WithDefault("5s")
+    Duration timersHeldAfterStart();
+
     /** How long a finished run (its state, timers and snapshot) is kept before it is forgotten. */
     @WithDefault("7d")
     Duration retention();

@@ -41,6 +41,9 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     private final RunEngine engine;
     private final Definitions definitions = new Definitions();
     private final Duration timerResolution;
+    private final Duration timersHeldAfterStart;
+    /** Wall-clock millis from which timers fire; set at the task's first punctuation, -1 until then. */
+    private long timersFireFrom = -1;
     private final Duration snapshotInterval;
     private final PendingSnapshots snapshots;
     private ProcessorContext<String, Object> context;
@@ -58,6 +61,7 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
         this.reader = new EngineInputReader(topics);
         this.commandTopics = commandTopics;
         this.timerResolution = timing.timerResolution();
+        this.timersHeldAfterStart = timing.timersHeldAfterStart();
         this.snapshotInterval = timing.snapshotInterval();
         this.snapshots = new PendingSnapshots(!snapshotInterval.isZero());
         this.engine = new RunEngine(secrets, settings);
@@ -70,6 +74,8 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
         this.pipelines = context.getStateStore(RunEngineTopology.PIPELINES_STORE);
         this.timers = new TimerStore(context.getStateStore(RunEngineTopology.TIMERS_STORE));
         this.recent = new RecentRuns();
+        // The context's clock is not set yet during init: the first punctuation starts the hold.
+        this.timersFireFrom = -1;
         context.schedule(timerResolution, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
         if (!snapshotInterval.isZero()) {
             context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
@@ -101,6 +107,12 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     }
 
     private void fireDueTimers(long wallClockMillis) {
+        if (timersFireFrom < 0) {
+            timersFireFrom = wallClockMillis + timersHeldAfterStart.toMillis();
+        }
+        if (wallClockMillis < timersFireFrom) {
+            return;
+        }
         for (TimerStore.DueTimer timer : timers.due(Instant.ofEpochMilli(wallClockMillis))) {
             timers.remove(timer);
             handle(timer.runId(), new EngineEvent.TimerFired(timer.timerId()));

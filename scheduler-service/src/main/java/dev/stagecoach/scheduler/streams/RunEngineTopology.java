@@ -59,7 +59,8 @@ public class RunEngineTopology {
     @Produces
     public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets, CommandTopicCheck commandTopics,
                                   EventPublisher publisher) {
-        return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval()), secrets,
+        return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval(),
+                config.timersHeldAfterStart()), secrets,
                 new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send);
     }
 
