@@ -229,6 +229,9 @@ public final class Bench implements Callable<Integer> {
                 pause(Duration.ofSeconds(5));
                 results.filled = profiled("idle with the finished runs held", pids, state, results,
                         () -> quiet(pids, tap, state, Duration.ofSeconds(10)));
+                results.runsAfterFill = kafka.runsOnTopic(new dev.stagecoach.events.Topics(dev.stagecoach.events.Topics.DEFAULT_PREFIX).runs());
+                schedulerOpts.stream().filter(o -> o.startsWith("-Dstagecoach.retention="))
+                        .reduce((first, last) -> last).ifPresent(o -> results.retention = o.substring(o.indexOf('=') + 1));
             }
             results.wholeRun = ProcStats.between(wholeRunFrom, ProcStats.read(pids));
             // Last, and outside the whole run's CPU shares: it kills schedulers and leaves another set running.

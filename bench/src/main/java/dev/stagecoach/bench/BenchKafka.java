@@ -114,6 +114,28 @@ final class BenchKafka implements AutoCloseable {
         return partitions;
     }
 
+    /** Runs on the compacted runs topic: whose latest record is a snapshot (held), and whose a tombstone (forgotten). */
+    record RunsOnTopic(long held, long forgotten) {
+    }
+
+    RunsOnTopic runsOnTopic(String topic) {
+        Map<String, Boolean> latestIsSnapshot = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(true, 10),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = partitions(topic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < giveUp) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> latestIsSnapshot.put(r.key(), r.value() != null));
+            }
+        }
+        long held = latestIsSnapshot.values().stream().filter(Boolean::booleanValue).count();
+        return new RunsOnTopic(held, latestIsSnapshot.size() - held);
+    }
+
     /** The sum of the end offsets of each topic, internal ones included: how many log entries each holds so far. */
     Map<String, Long> endOffsets() {
         try {

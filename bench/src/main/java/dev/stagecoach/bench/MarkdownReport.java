@@ -266,7 +266,13 @@ final class MarkdownReport {
         md.append(t).append('\n');
         if (r.filled != null) {
             md.append(String.format(Locale.ROOT, "The scheduler's state directory (RocksDB stores) held %.1f MB after %,d runs"
-                    + " (%,d of them did not succeed).\n\n", r.filled.stateBytes() / 1e6, r.filled.runsHeld(), r.filled.runsFailed()));
+                    + " (%,d of them did not succeed).", r.filled.stateBytes() / 1e6, r.filled.runsHeld(), r.filled.runsFailed()));
+            if (r.runsAfterFill != null) {
+                md.append(String.format(Locale.ROOT, " With a retention of %s, the engine still held %,d runs (their latest record on"
+                        + " stagecoach.runs a snapshot) and had forgotten %,d (a tombstone).", r.retention, r.runsAfterFill.held(),
+                        r.runsAfterFill.forgotten()));
+            }
+            md.append("\n\n");
         }
     }
 

@@ -31,6 +31,9 @@ final class Results {
     FanoutBench.Fanout fanout;
     Quiet idle;
     Quiet filled;
+    /** After the footprint's fill: runs the engine still holds, and runs it forgot after the retention. */
+    BenchKafka.RunsOnTopic runsAfterFill;
+    String retention = "7d (the default)";
     boolean filledToTarget;
     final List<Profiler.Profile> profiles = new ArrayList<>();
     long fillTarget;
