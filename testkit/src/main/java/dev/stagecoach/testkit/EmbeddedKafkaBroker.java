@@ -4,14 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,7 +33,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = KafkaNodes.HOST;
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     // Free ports are found by binding port 0 and closing it again, so another process can
@@ -69,7 +65,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             return start(dir, 0, true);
         } catch (RuntimeException e) {
-            deleteRecursively(dir);
+            KafkaNodes.deleteRecursively(dir);
             throw e;
         }
     }
@@ -92,16 +88,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         RuntimeException bindFailure = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            int brokerPort = port != 0 ? port : freePort();
-            int controllerPort = freePort();
+            int brokerPort = port != 0 ? port : KafkaNodes.freePort();
+            int controllerPort = KafkaNodes.freePort();
             KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dataDir, brokerPort, controllerPort), false);
             formatIfNew(config);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 server.startup();
             } catch (RuntimeException e) {
-                stopQuietly(server);
-                if (!causedByBindFailure(e)) {
+                KafkaNodes.stopQuietly(server);
+                if (!KafkaNodes.causedByBindFailure(e)) {
                     throw e;
                 }
                 bindFailure = e;
@@ -236,46 +232,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
         } finally {
             if (deleteDataDirOnClose) {
-                deleteRecursively(dataDir);
+                KafkaNodes.deleteRecursively(dataDir);
             }
         }
     }
 
-    private static void stopQuietly(KafkaRaftServer server) {
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException ignored) {
-            // A server that failed half way through startup may not shut down cleanly; the
-            // startup failure is the one worth reporting.
-        }
-    }
-
-    private static boolean causedByBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -4,15 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,7 +38,7 @@ import org.apache.kafka.metadata.storage.Formatter;
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = KafkaNodes.HOST;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int START_ATTEMPTS = 4;
 
@@ -78,8 +73,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         RuntimeException bindFailure = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             // A failed attempt may have formatted some nodes with the ports of that attempt's voters.
-            deleteRecursively(base);
-            List<Integer> brokerPorts = IntStream.range(0, nodes).mapToObj(i -> freePort()).toList();
+            KafkaNodes.deleteRecursively(base);
+            List<Integer> brokerPorts = IntStream.range(0, nodes).mapToObj(i -> KafkaNodes.freePort()).toList();
             List<KafkaConfig> configs = configs(base, brokerPorts);
             String clusterId = Uuid.randomUuid().toString();
             configs.forEach(config -> format(config, clusterId));
@@ -88,10 +83,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 startAll(configs, servers);
             } catch (RuntimeException e) {
                 for (KafkaRaftServer server : servers) {
-                    stopQuietly(server);
+                    KafkaNodes.stopQuietly(server);
                 }
-                if (!causedByBindFailure(e)) {
-                    deleteRecursively(base);
+                if (!KafkaNodes.causedByBindFailure(e)) {
+                    KafkaNodes.deleteRecursively(base);
                     throw e;
                 }
                 bindFailure = e;
@@ -106,13 +101,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             }
             return cluster;
         }
-        deleteRecursively(base);
+        KafkaNodes.deleteRecursively(base);
         throw new IllegalStateException("Kafka cluster could not bind its ports in " + START_ATTEMPTS + " attempts", bindFailure);
     }
 
     private static List<KafkaConfig> configs(Path base, List<Integer> brokerPorts) {
         int nodes = brokerPorts.size();
-        List<Integer> controllerPorts = IntStream.range(0, nodes).mapToObj(i -> freePort()).toList();
+        List<Integer> controllerPorts = IntStream.range(0, nodes).mapToObj(i -> KafkaNodes.freePort()).toList();
         String voters = IntStream.range(0, nodes).mapToObj(i -> (i + 1) + "@" + HOST + ":" + controllerPorts.get(i))
                 .collect(Collectors.joining(","));
         int replicas = Math.min(3, nodes);
@@ -216,7 +211,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         if (servers[index] == null) {
             return;
         }
-        stopQuietly(servers[index]);
+        KafkaNodes.stopQuietly(servers[index]);
         servers[index] = null;
     }
 
@@ -292,7 +287,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             List<Future<?>> stopped = new ArrayList<>();
             for (KafkaRaftServer server : servers) {
                 if (server != null) {
-                    stopped.add(stopper.submit(() -> stopQuietly(server)));
+                    stopped.add(stopper.submit(() -> KafkaNodes.stopQuietly(server)));
                 }
             }
             for (Future<?> future : stopped) {
@@ -304,7 +299,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             stopper.shutdownNow();
-            deleteRecursively(dataDir);
+            KafkaNodes.deleteRecursively(dataDir);
         }
     }
 
@@ -315,44 +310,4 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return nodeId - 1;
     }
 
-    private static void stopQuietly(KafkaRaftServer server) {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException ignored) {
-            // A node that failed half way through startup may not shut down cleanly; the
-            // startup failure is the one worth reporting.
-        }
-    }
-
-    private static boolean causedByBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
