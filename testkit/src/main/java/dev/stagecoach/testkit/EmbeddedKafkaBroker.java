@@ -1,14 +1,11 @@
 package dev.stagecoach.testkit;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +21,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
 
 /**
  * A real single-node Kafka (KRaft broker and controller in one server) running in this JVM.
@@ -35,7 +31,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final String HOST = KafkaNodes.HOST;
     private static final int NODE_ID = 1;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String CONTROLLER_LISTENER = KafkaNodes.CONTROLLER_LISTENER;
     // Free ports are found by binding port 0 and closing it again, so another process can
     // take one before the broker binds it.
     private static final int START_ATTEMPTS = 4;
@@ -154,18 +150,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
             return;
         }
-        Formatter formatter = new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
-                .setControllerListenerName(CONTROLLER_LISTENER)
-                .setMetadataLogDirectory(config.metadataLogDir())
-                .setDirectories(List.of(config.metadataLogDir()));
-        try {
-            formatter.run();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not format Kafka storage in " + config.metadataLogDir(), e);
-        }
+        KafkaNodes.format(config, Uuid.randomUuid().toString());
     }
 
     private void awaitReady() {

@@ -1,8 +1,6 @@
 package dev.stagecoach.testkit;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
 
 /**
  * A real Kafka cluster of several KRaft nodes in this JVM, each a broker and a controller, all
@@ -39,7 +36,7 @@ import org.apache.kafka.metadata.storage.Formatter;
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private static final String HOST = KafkaNodes.HOST;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String CONTROLLER_LISTENER = KafkaNodes.CONTROLLER_LISTENER;
     private static final int START_ATTEMPTS = 4;
 
     private final Path dataDir;
@@ -77,7 +74,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             List<Integer> brokerPorts = IntStream.range(0, nodes).mapToObj(i -> KafkaNodes.freePort()).toList();
             List<KafkaConfig> configs = configs(base, brokerPorts);
             String clusterId = Uuid.randomUuid().toString();
-            configs.forEach(config -> format(config, clusterId));
+            configs.forEach(config -> KafkaNodes.format(config, clusterId));
             KafkaRaftServer[] servers = new KafkaRaftServer[nodes];
             try {
                 startAll(configs, servers);
@@ -164,21 +161,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the Kafka cluster", e);
         } finally {
             starter.shutdownNow();
-        }
-    }
-
-    private static void format(KafkaConfig config, String clusterId) {
-        Formatter formatter = new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(config.nodeId())
-                .setClusterId(clusterId)
-                .setControllerListenerName(CONTROLLER_LISTENER)
-                .setMetadataLogDirectory(config.metadataLogDir())
-                .setDirectories(List.of(config.metadataLogDir()));
-        try {
-            formatter.run();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not format Kafka storage in " + config.metadataLogDir(), e);
         }
     }
 

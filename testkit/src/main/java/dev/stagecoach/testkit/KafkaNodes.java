@@ -1,6 +1,8 @@
 package dev.stagecoach.testkit;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -8,13 +10,17 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.metadata.storage.Formatter;
 
 /** What starting and stopping in-JVM KRaft nodes needs, for one broker and for a cluster alike. */
 final class KafkaNodes {
 
     static final String HOST = "127.0.0.1";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private KafkaNodes() {
     }
@@ -29,6 +35,22 @@ final class KafkaNodes {
         } catch (RuntimeException ignored) {
             // A node that failed half way through startup may not shut down cleanly; the
             // startup failure is the one worth reporting.
+        }
+    }
+
+    /** Formats a node's storage for {@code clusterId}, quietly: the formatter prints to stdout otherwise. */
+    static void format(KafkaConfig config, String clusterId) {
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(config.nodeId())
+                .setClusterId(clusterId)
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setDirectories(List.of(config.metadataLogDir()));
+        try {
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not format Kafka storage in " + config.metadataLogDir(), e);
         }
     }
 

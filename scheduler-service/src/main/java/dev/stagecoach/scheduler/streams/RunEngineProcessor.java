@@ -43,7 +43,7 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     private final Duration timerResolution;
     private final Duration timersHeldAfterStart;
     /** Wall-clock millis from which timers fire; set at the task's first punctuation, -1 until then. */
-    private long timersFireFrom = -1;
+    private long timersFireFrom;
     private final Duration snapshotInterval;
     private final PendingSnapshots snapshots;
     private ProcessorContext<String, Object> context;

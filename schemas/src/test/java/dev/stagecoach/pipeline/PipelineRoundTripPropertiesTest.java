@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Any valid definition survives write → load unchanged: the writer and the loader agree on the language. */
-class PipelineRoundTripProperties {
+class PipelineRoundTripPropertiesTest {
 
     @Property(tries = 300)
     void definitionSurvivesWriteThenLoad(@ForAll("definitions") PipelineDefinition definition) {
