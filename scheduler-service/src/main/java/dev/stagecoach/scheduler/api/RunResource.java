@@ -72,7 +72,7 @@ public class RunResource {
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/cancel")
-    public Response cancel(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response cancel(@PathParam("runId") String runId, ControlRequest request, @Context HttpHeaders headers, @Context UriInfo uri) {
         return control(runId, ControlAction.CANCEL, request, incoming("POST", uri, headers, request),
                 (run, decision) -> run.status().isTerminal() ? "run " + runId + " already ended " + run.status() : null);
     }
@@ -81,14 +81,14 @@ public class RunResource {
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/approve")
-    public Response approve(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response approve(@PathParam("runId") String runId, ControlRequest request, @Context HttpHeaders headers, @Context UriInfo uri) {
         return control(runId, ControlAction.APPROVE, request, incoming("POST", uri, headers, request), RunResource::approvalProblem);
     }
 
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/reject")
-    public Response reject(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response reject(@PathParam("runId") String runId, ControlRequest request, @Context HttpHeaders headers, @Context UriInfo uri) {
         return control(runId, ControlAction.REJECT, request, incoming("POST", uri, headers, request), RunResource::approvalProblem);
     }
 
@@ -96,30 +96,30 @@ public class RunResource {
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/resume")
-    public Response resume(@PathParam("runId") String runId, Decision request, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response resume(@PathParam("runId") String runId, ControlRequest request, @Context HttpHeaders headers, @Context UriInfo uri) {
         return control(runId, ControlAction.RESUME, request, incoming("POST", uri, headers, request),
                 (run, decision) -> resumeProblem(run));
     }
 
     /** A person's instruction about a run: who gives it, about which stage, and why. */
-    public record Decision(String stage, String by, String comment) {
+    public record ControlRequest(String stage, String by, String comment) {
     }
 
     /**
      * Checks what the API can check now (the engine checks again when the instruction arrives,
      * since the run may move on in between) and writes the instruction to the control topic.
      */
-    private Response control(String runId, ControlAction action, Decision request, RunRouter.Incoming incoming,
-                             BiFunction<RunState, Decision, String> refusal) {
+    private Response control(String runId, ControlAction action, ControlRequest request, RunRouter.Incoming incoming,
+                             BiFunction<RunState, ControlRequest, String> refusal) {
         // Checked by the instance that owns the run, whose state is the freshest there is.
         return router.answer(runId, Access.CHANGE, incoming, run -> run.isEmpty() ? notFound(runId)
                 : controlChecked(runId, action, run.get(), request, refusal));
     }
 
-    private Response controlChecked(String runId, ControlAction action, RunState run, Decision request,
-                                    BiFunction<RunState, Decision, String> refusal) {
+    private Response controlChecked(String runId, ControlAction action, RunState run, ControlRequest request,
+                                    BiFunction<RunState, ControlRequest, String> refusal) {
         String named = caller.speaksFor(request == null ? null : request.by());
-        request = new Decision(request == null ? null : request.stage(), named, request == null ? null : request.comment());
+        request = new ControlRequest(request == null ? null : request.stage(), named, request == null ? null : request.comment());
         String problem = refusal.apply(run, request);
         if (problem != null) {
             return ApiErrors.of(Response.Status.CONFLICT, problem, List.of());
@@ -135,7 +135,7 @@ public class RunResource {
     }
 
     /** The request as it came, for forwarding: the body is the decision as given, before any name was filled in. */
-    private RunRouter.Incoming incoming(String method, UriInfo uri, HttpHeaders headers, Decision body) {
+    private RunRouter.Incoming incoming(String method, UriInfo uri, HttpHeaders headers, ControlRequest body) {
         Map<String, String> firstValues = new LinkedHashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> {
             if (!values.isEmpty()) {
@@ -151,7 +151,7 @@ public class RunResource {
         }
     }
 
-    private static String approvalProblem(RunState run, Decision request) {
+    private static String approvalProblem(RunState run, ControlRequest request) {
         if (request == null || request.stage() == null || request.stage().isBlank()) {
             return "say which stage: {\"stage\": \"deploy\", \"by\": \"alice\"}";
         }

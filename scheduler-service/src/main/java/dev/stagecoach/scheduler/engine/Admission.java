@@ -20,10 +20,8 @@ final class Admission {
         this.scheduling = scheduling;
     }
 
-    Decision onRunCreated(RunState existing, RunCreated created, Instant now, ExpandedPipeline pipeline) {
-        if (existing != null) {
-            return Decision.ignored(existing, "run " + created.runId() + " already exists; a duplicate request changes nothing");
-        }
+    /** A request for a run that does not exist yet (a repeated one is refused by the engine before it gets here). */
+    Decision onRunCreated(RunCreated created, Instant now, ExpandedPipeline pipeline) {
         if (pipeline == null) {
             return ending.refused(created, 0, null, created.parameters(),
                     "no pipeline named \"" + created.pipeline() + "\" is registered", now);

@@ -14,6 +14,7 @@ import dev.stagecoach.scheduler.engine.EngineEvent.TimerFired;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The life of one attempt: started, heart-beating, finished; lost when no worker starts it,
@@ -30,67 +31,70 @@ final class AttemptLifecycle {
         this.ending = ending;
     }
 
-    String onStageStarted(Step step, StageStarted started) {
+    Optional<Refusal> onStageStarted(Step step, StageStarted started) {
         StageState stage = step.state.stage(started.stage());
-        String stale = staleness(step.state, stage, started.stage(), started.attemptId());
-        if (stale != null) {
+        Optional<Refusal> stale = staleness(step.state, stage, started.stage(), started.attemptId());
+        if (stale.isPresent()) {
             return stale;
         }
         if (stage.status() != StageStatus.DISPATCHED) {
-            return "attempt " + started.attemptId() + " is already " + stage.status() + "; a repeated start changes nothing";
+            return RunEngine.refused(Refusal.Kind.REPEATED, "attempt " + started.attemptId() + " is already " + stage.status()
+                    + "; a repeated start changes nothing");
         }
-        if (stage.deadline() != null) {
-            step.effect(new Effect.CancelTimer(Timers.start(stage), stage.deadline()));
-        }
+        step.cancelAttemptTimers(stage);
         StageSpec spec = step.spec(stage.name());
-        Instant heartbeatDeadline = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
-        Instant deadline = step.now.plus(spec.timeout()).plus(EngineEvent.DEADLINE_GRACE);
-        step.put(stage.started(started.worker(), step.now, deadline, heartbeatDeadline));
-        step.effect(new Effect.ScheduleTimer(Timers.deadline(stage), deadline));
-        step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), heartbeatDeadline));
+        Instant heartbeatBy = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
+        Instant resultBy = step.now.plus(spec.timeout()).plus(EngineEvent.DEADLINE_GRACE);
+        step.move(StageChange.START, stage.started(started.worker(), step.now, resultBy, heartbeatBy));
+        step.effect(new Effect.ScheduleTimer(Timers.deadline(stage), resultBy));
+        step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), heartbeatBy));
         step.event("STAGE_STARTED", stage.name(), stage.attempts(), "on worker " + started.worker());
-        return null;
+        return Optional.empty();
     }
 
-    String onHeartbeat(Step step, StageHeartbeat heartbeat) {
+    Optional<Refusal> onHeartbeat(Step step, StageHeartbeat heartbeat) {
         StageState stage = step.state.stage(heartbeat.stage());
-        String stale = staleness(step.state, stage, heartbeat.stage(), heartbeat.attemptId());
-        if (stale != null) {
+        Optional<Refusal> stale = staleness(step.state, stage, heartbeat.stage(), heartbeat.attemptId());
+        if (stale.isPresent()) {
             return stale;
         }
         if (stage.status() != StageStatus.RUNNING) {
-            return "heartbeat for attempt " + heartbeat.attemptId() + " while it is " + stage.status();
+            return RunEngine.refused(Refusal.Kind.REPEATED, "heartbeat for attempt " + heartbeat.attemptId() + " while it is "
+                    + stage.status());
         }
         Instant next = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
-        step.effect(new Effect.CancelTimer(Timers.heartbeat(stage), stage.heartbeatDeadline()));
+        step.effect(new Effect.CancelTimer(Timers.heartbeat(stage), stage.attempt().heartbeatBy()));
         step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), next));
         step.put(stage.heartbeat(next));
-        return null;
+        return Optional.empty();
     }
 
-    String onStageFinished(Step step, StageFinished finished) {
+    Optional<Refusal> onStageFinished(Step step, StageFinished finished) {
         StageState stage = step.state.stage(finished.stage());
-        String stale = staleness(step.state, stage, finished.stage(), finished.attemptId());
-        if (stale != null) {
+        Optional<Refusal> stale = staleness(step.state, stage, finished.stage(), finished.attemptId());
+        if (stale.isPresent()) {
             return stale;
         }
         if (!stage.status().isInFlight()) {
-            return "attempt " + finished.attemptId() + " already ended as " + stage.status() + "; a repeated result changes nothing";
+            return RunEngine.refused(Refusal.Kind.REPEATED, "attempt " + finished.attemptId() + " already ended as "
+                    + stage.status() + "; a repeated result changes nothing");
         }
         step.cancelAttemptTimers(stage);
         List<Gate.Result> failedGates = Gate.checkAll(step.spec(stage.name()).gates(), finished.metrics()).stream()
                 .filter(r -> !r.passed() && r.gate().severity() == Gate.Severity.FAIL).toList();
         if (finished.outcome() == Outcome.SUCCEEDED && failedGates.isEmpty()) {
-            step.put(stage.finished(StageStatus.SUCCEEDED, step.now, finished.durationMillis(), finished.exitCode(),
-                    null, finished.outputTail(), finished.metrics(), finished.outputs(), finished.artifacts()));
+            step.move(StageChange.SUCCEED, stage.finished(StageStatus.SUCCEEDED, new StageState.Result(step.now,
+                    finished.durationMillis(), finished.exitCode(), null, finished.outputTail(), finished.metrics(),
+                    finished.outputs(), finished.artifacts())));
             step.event("STAGE_SUCCEEDED", stage.name(), stage.attempts(), "in " + millis(finished.durationMillis()));
-            return null;
+            return Optional.empty();
         }
         if (finished.outcome() == Outcome.SUCCEEDED) {
             String why = "quality gate failed: " + String.join("; ", failedGates.stream().map(Gate.Result::message).toList());
-            attemptFailed(step, stage.withMetrics(finished.metrics()), why, finished.exitCode(), finished.durationMillis(),
-                    finished.outputTail(), finished.artifacts());
-            return null;
+            // The metrics stay: the report shows what failed the gate.
+            attemptFailed(step, stage, new StageState.Result(step.now, finished.durationMillis(), finished.exitCode(), why,
+                    finished.outputTail(), finished.metrics(), null, finished.artifacts()));
+            return Optional.empty();
         }
         String why = switch (finished.outcome()) {
             case TIMED_OUT -> "timed out after " + Durations.format(step.spec(stage.name()).timeout())
@@ -98,13 +102,14 @@ final class AttemptLifecycle {
             case CANCELLED -> "cancelled on the worker";
             default -> finished.error() != null ? finished.error() : "exited with code " + finished.exitCode();
         };
-        attemptFailed(step, stage, why, finished.exitCode(), finished.durationMillis(), finished.outputTail(), finished.artifacts());
-        return null;
+        attemptFailed(step, stage, new StageState.Result(step.now, finished.durationMillis(), finished.exitCode(), why,
+                finished.outputTail(), null, null, finished.artifacts()));
+        return Optional.empty();
     }
 
-    String onTimerFired(Step step, TimerFired timer) {
+    Optional<Refusal> onTimerFired(Step step, TimerFired timer) {
         if (step.state.status().isTerminal()) {
-            return "timer " + timer.timerId() + " fired after the run ended";
+            return obsolete("timer " + timer.timerId() + " fired after the run ended");
         }
         if (timer.timerId().equals(RunEngine.RUN_TIMEOUT)) {
             String reason = "the run exceeded its timeout of "
@@ -114,87 +119,101 @@ final class AttemptLifecycle {
             } else {
                 ending.conclude(step, RunStatus.CANCELLED, reason, false);
             }
-            return null;
+            return Optional.empty();
         }
         Timers.Parsed parsed = Timers.parse(timer.timerId());
         if (parsed == null) {
-            return "unknown timer " + timer.timerId();
+            return obsolete("unknown timer " + timer.timerId());
         }
         StageState stage = step.state.stage(parsed.stage());
         if (stage == null || stage.attempts() != parsed.attempt() && parsed.kind() != Timers.Kind.RETRY) {
-            return "timer " + timer.timerId() + " belongs to an attempt that is over";
+            return obsolete("timer " + timer.timerId() + " belongs to an attempt that is over");
         }
         return switch (parsed.kind()) {
             case APPROVAL -> {
                 if (stage.status() != StageStatus.AWAITING_APPROVAL || stage.approval() != null) {
-                    yield "approval timer " + timer.timerId() + " fired after the decision";
+                    yield obsolete("approval timer " + timer.timerId() + " fired after the decision");
                 }
                 String why = "no approval within " + Durations.format(step.spec(stage.name()).manualApproval().timeout());
-                step.put(stage.finished(StageStatus.FAILED, step.now, null, null, why, List.of(), Map.of(), Map.of(), List.of()));
+                step.move(StageChange.APPROVAL_TIMEOUT, stage.finished(StageStatus.FAILED, ended(step, why)));
                 step.event("STAGE_REJECTED", stage.name(), null, why);
-                yield null;
+                yield Optional.empty();
             }
             case RETRY -> stage.status() == StageStatus.RETRY_WAIT && stage.attempts() + 1 == parsed.attempt()
-                    ? null : "retry timer " + timer.timerId() + " is no longer wanted";
+                    ? Optional.empty() : obsolete("retry timer " + timer.timerId() + " is no longer wanted");
             case START -> {
                 if (stage.status() != StageStatus.DISPATCHED) {
-                    yield "start timer " + timer.timerId() + " fired after the attempt " + (stage.status().isInFlight() ? "started" : "ended");
+                    yield obsolete("start timer " + timer.timerId() + " fired after the attempt "
+                            + (stage.status().isInFlight() ? "started" : "ended"));
                 }
                 StageSpec spec = step.spec(stage.name());
                 String why = "no worker of pool \"" + spec.pool() + "\" started stage \"" + stage.name() + "\" within "
                         + Durations.format(dispatcher.startTimeoutOf(spec)) + "; the attempt was lost";
                 // A worker that claims the command late must not run it next to the retry.
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), spec.pool()));
-                attemptFailed(step, stage, why, null, null, List.of(), List.of());
-                yield null;
+                attemptFailed(step, stage, ended(step, why));
+                yield Optional.empty();
             }
             case DEADLINE, HEARTBEAT -> {
                 if (!stage.status().isInFlight()) {
-                    yield "timer " + timer.timerId() + " fired for an attempt that already ended";
+                    yield obsolete("timer " + timer.timerId() + " fired for an attempt that already ended");
                 }
                 String why = parsed.kind() == Timers.Kind.DEADLINE
                         ? "no result within the stage timeout plus " + Durations.format(EngineEvent.DEADLINE_GRACE) + "; the attempt was lost"
                         : "worker " + stage.worker() + " stopped sending heartbeats; the attempt was lost";
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
                 step.cancelAttemptTimers(stage);
-                attemptFailed(step, stage, why, null, null, stage.outputTail(), List.of());
-                yield null;
+                attemptFailed(step, stage, ended(step, why));
+                yield Optional.empty();
             }
         };
     }
 
-    /** @param artifacts what the worker kept of the failed attempt: a failed test run's reports are wanted most */
-    private void attemptFailed(Step step, StageState stage, String why, Integer exitCode, Long durationMillis, List<String> tail,
-                               List<Artifact> artifacts) {
+    /**
+     * The attempt failed: another one after the back-off if the policy allows, else the stage fails.
+     *
+     * @param result what the attempt left; the artifacts of a failed one are wanted most (a failed test run's reports)
+     */
+    private void attemptFailed(Step step, StageState stage, StageState.Result result) {
         StageSpec spec = step.spec(stage.name());
         RetryPolicy policy = step.definition.retryPolicyOf(spec);
+        String why = result.error();
         if (spec.onFailure() != OnFailure.ABORT && policy.allowsAnotherAttemptAfter(stage.attemptsThisRound())) {
             Instant retryAt = step.now.plus(policy.delayAfter(stage.attemptsThisRound(), Timers.jitterUnit(stage.attemptId())));
-            step.put(stage.waitingForRetry(step.now, retryAt, durationMillis, exitCode, why, tail, artifacts));
+            step.move(StageChange.WAIT_FOR_RETRY, stage.waitingForRetry(retryAt, result));
             step.effect(new Effect.ScheduleTimer(Timers.retry(stage.name(), stage.attempts() + 1), retryAt));
             step.event("STAGE_RETRYING", stage.name(), stage.attempts(), "attempt " + stage.attemptsThisRound() + " of "
                     + policy.maxAttempts() + " failed (" + why + "); next attempt at " + retryAt);
             if (spec.onFailure() == OnFailure.ROLLBACK_AND_RETRY) {
                 String rollback = PipelineDefinition.rollbackStepOf(stage.name());
-                StageState previous = step.state.stage(rollback);
-                dispatcher.dispatch(step, previous == null ? StageState.pending(rollback) : previous.again());
+                Ending.queueAgain(step, rollback);
+                dispatcher.dispatch(step, step.state.stage(rollback));
             }
             return;
         }
-        step.put(stage.finished(StageStatus.FAILED, step.now, durationMillis, exitCode, why, tail, stage.metrics(), Map.of(), artifacts));
+        step.move(StageChange.FAIL, stage.finished(StageStatus.FAILED, result));
         step.event("STAGE_FAILED", stage.name(), stage.attempts(), why);
     }
 
-    /** Why a message about {@code attemptId} must not change the stage, or null when it is the current attempt. */
-    private static String staleness(RunState state, StageState stage, String stageName, String attemptId) {
+    /** What an attempt the engine ended itself leaves: no exit code, no output, only the reason. */
+    private static StageState.Result ended(Step step, String why) {
+        return new StageState.Result(step.now, null, null, why, null, null, null, null);
+    }
+
+    private static Optional<Refusal> obsolete(String message) {
+        return RunEngine.refused(Refusal.Kind.TIMER_OBSOLETE, message);
+    }
+
+    /** Why a message about {@code attemptId} must not change the stage, or empty when it is the current attempt. */
+    private static Optional<Refusal> staleness(RunState state, StageState stage, String stageName, String attemptId) {
         if (stage == null) {
-            return "run " + state.runId() + " has no stage \"" + stageName + "\"";
+            return RunEngine.refused(Refusal.Kind.NO_SUCH_STAGE, "run " + state.runId() + " has no stage \"" + stageName + "\"");
         }
         if (stage.attemptId() == null || !stage.attemptId().equals(attemptId)) {
-            return "attempt " + attemptId + " is stale: stage \"" + stageName + "\" waits for "
-                    + (stage.attemptId() == null ? "no attempt" : "attempt " + stage.attemptId());
+            return RunEngine.refused(Refusal.Kind.STALE_ATTEMPT, "attempt " + attemptId + " is stale: stage \"" + stageName
+                    + "\" waits for " + (stage.attemptId() == null ? "no attempt" : "attempt " + stage.attemptId()));
         }
-        return null;
+        return Optional.empty();
     }
 
     private static String millis(Long durationMillis) {

@@ -25,10 +25,10 @@ final class Dispatcher {
         }
         StageSpec spec = step.spec(stage.name());
         int attempt = stage.attempts() + 1;
-        String attemptId = Timers.attemptId(step.state.runId(), stage.name(), attempt);
+        String attemptId = StageState.Attempt.idOf(step.state.runId(), stage.name(), attempt);
         Instant startBy = step.now.plus(startTimeoutOf(spec));
         StageState dispatched = stage.dispatched(attempt, attemptId, step.now, startBy);
-        step.put(dispatched);
+        step.move(StageChange.DISPATCH, dispatched);
         step.effect(new Effect.ScheduleTimer(Timers.start(dispatched), startBy));
         StageEnvironment environment = StageEnvironment.of(step.state, spec, attempt, step.pipeline.declared, secrets);
         List<String> masked = new ArrayList<>(ParameterBinder.secretValues(step.definition, step.state.parameters()));

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a run ends: the outcome is concluded, rollback steps and finally stages run, then the
@@ -37,26 +38,27 @@ final class Ending {
         if (state == null) {
             return event instanceof RunCreated created
                     ? refused(created, created.revision(), null, created.parameters(), problem, now)
-                    : Decision.ignored(null, why);
+                    : Decision.refused(null, Refusal.Kind.NO_SUCH_RUN, why);
         }
-        Effect said = new Effect.EmitRunEvent("EVENT_FAILED", null, null, why);
+        // No pipeline revision: it may be what failed, and nothing below needs it.
+        Step step = new Step(state, now, null);
+        step.event("EVENT_FAILED", null, null, why);
         if (state.status().isTerminal()) {
-            return new Decision(state, List.of(said), null);
+            return step.decision();
         }
-        RunState next = state;
         for (StageState stage : state.stageList()) {
             if (stage.status().isInFlight() || stage.status() == StageStatus.RETRY_WAIT) {
-                next = next.withStage(stage.ended(StageStatus.CANCELLED, now, "the run failed while it ran: " + why));
+                step.move(StageChange.CANCEL, stage.ended(StageStatus.CANCELLED, now, "the run failed while it ran: " + why));
             } else if (stage.status() == StageStatus.PENDING || stage.status() == StageStatus.AWAITING_APPROVAL) {
-                next = next.withStage(stage.ended(StageStatus.SKIPPED, now, "not run: the run failed: " + why));
+                step.move(StageChange.SKIP, stage.ended(StageStatus.SKIPPED, now, "not run: the run failed: " + why));
             }
         }
-        next = next.ended(RunStatus.FAILED, now, why);
-        return new Decision(next, List.of(said,
-                new Effect.CancelTimer(RunEngine.RUN_TIMEOUT, state.deadline()),
-                new Effect.EmitRunEvent("RUN_FAILED", null, null, why),
-                new Effect.ScheduleTimer(RunEngine.RETENTION, now.plus(settings.retention())),
-                new Effect.FinishRun(RunStatus.FAILED)), null);
+        step.effect(new Effect.CancelTimer(RunEngine.RUN_TIMEOUT, state.deadline()));
+        step.endRun(RunStatus.FAILED, why);
+        step.event("RUN_FAILED", null, null, why);
+        step.effect(new Effect.ScheduleTimer(RunEngine.RETENTION, now.plus(settings.retention())));
+        step.effect(new Effect.FinishRun(RunStatus.FAILED));
+        return step.decision();
     }
 
     /** A run that fails at admission: it has no stages, and is kept for the retention like any other. */
@@ -66,19 +68,19 @@ final class Ending {
         return new Decision(rejected, List.of(
                 new Effect.EmitRunEvent("RUN_FAILED", null, null, reason),
                 new Effect.ScheduleTimer(RunEngine.RETENTION, now.plus(settings.retention())),
-                new Effect.FinishRun(RunStatus.FAILED)), null);
+                new Effect.FinishRun(RunStatus.FAILED)), List.of(), Optional.empty());
     }
 
     /** The retention of a finished run is over: it is forgotten, unless it was resumed since. */
     Decision onRetentionOver(RunState state, Instant now) {
         if (!state.status().isTerminal()) {
-            return Decision.ignored(state, "run " + state.runId() + " was resumed and runs; it is kept");
+            return Decision.refused(state, Refusal.Kind.TIMER_OBSOLETE, "run " + state.runId() + " was resumed and runs; it is kept");
         }
         Instant forgetAt = state.finishedAt().plus(settings.retention());
         if (now.isBefore(forgetAt)) {
-            return Decision.ignored(state, "run " + state.runId() + " ended again since; it is kept until " + forgetAt);
+            return Decision.refused(state, Refusal.Kind.TIMER_OBSOLETE, "run " + state.runId() + " ended again since; it is kept until " + forgetAt);
         }
-        return new Decision(state, List.of(new Effect.ForgetRun()), null);
+        return new Decision(state, List.of(new Effect.ForgetRun()), List.of(), Optional.empty());
     }
 
     /**
@@ -96,9 +98,7 @@ final class Ending {
                     .filter(s -> s.status() == StageStatus.SUCCEEDED && step.spec(s.name()).rollback() != null)
                     .sorted(Comparator.comparing(StageState::finishedAt).reversed())
                     .forEach(s -> {
-                        String name = PipelineDefinition.rollbackStepOf(s.name());
-                        StageState previous = step.state.stage(name);
-                        step.put(previous == null ? StageState.pending(name) : previous.again());
+                        queueAgain(step, PipelineDefinition.rollbackStepOf(s.name()));
                         rollbacks.add(s.name());
                     });
         }
@@ -128,7 +128,7 @@ final class Ending {
             String condition = stage.status() == StageStatus.PENDING ? step.spec(stage.name()).when() : null;
             if (condition != null && !Conditions.holds(condition, step.state, step.pipeline.declared)) {
                 String why = "skipped: its condition is false: " + condition;
-                step.put(stage.ended(StageStatus.SKIPPED, step.now, why));
+                step.move(StageChange.SKIP, stage.ended(StageStatus.SKIPPED, step.now, why));
                 step.event("STAGE_SKIPPED", stage.name(), null, why);
                 continue;
             }
@@ -157,7 +157,7 @@ final class Ending {
         stopStages(step, step.state.stageList(), status);
         step.effect(new Effect.CancelTimer(RunEngine.RUN_TIMEOUT, step.state.deadline()));
         step.effect(new Effect.ScheduleTimer(RunEngine.RETENTION, step.now.plus(settings.retention())));
-        step.state = step.state.ended(status, step.now, reason);
+        step.endRun(status, reason);
         step.event("RUN_" + status.name(), null, null, reason);
         step.notify(status == RunStatus.SUCCEEDED ? NotificationEvent.ON_SUCCESS : NotificationEvent.ON_FAILURE);
         step.effect(new Effect.FinishRun(status));
@@ -170,18 +170,29 @@ final class Ending {
             if (stage.status().isInFlight()) {
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
                 step.cancelAttemptTimers(stage);
-                step.put(stage.ended(StageStatus.CANCELLED, step.now, "the run ended " + because + " while it ran"));
+                step.move(StageChange.CANCEL, stage.ended(StageStatus.CANCELLED, step.now, "the run ended " + because + " while it ran"));
             } else if (stage.status() == StageStatus.RETRY_WAIT) {
                 step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
-                step.put(stage.ended(StageStatus.CANCELLED, step.now, stage.error()));
+                step.move(StageChange.CANCEL, stage.ended(StageStatus.CANCELLED, step.now, stage.error()));
             } else if (stage.status() == StageStatus.AWAITING_APPROVAL) {
-                if (stage.deadline() != null) {
-                    step.effect(new Effect.CancelTimer(Timers.approval(stage), stage.deadline()));
+                if (stage.approvalState().hasTimer()) {
+                    step.effect(new Effect.CancelTimer(Timers.approval(stage), stage.approvalState().timesOutAt()));
                 }
-                step.put(stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + because + " while it waited for approval"));
+                step.move(StageChange.SKIP, stage.ended(StageStatus.SKIPPED, step.now,
+                        "not run: the run ended " + because + " while it waited for approval"));
             } else if (stage.status() == StageStatus.PENDING) {
-                step.put(stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + because));
+                step.move(StageChange.SKIP, stage.ended(StageStatus.SKIPPED, step.now, "not run: the run ended " + because));
             }
+        }
+    }
+
+    /** Queues a rollback step: pending for the first time, or again after it ran before. */
+    static void queueAgain(Step step, String rollbackStep) {
+        StageState previous = step.state.stage(rollbackStep);
+        if (previous == null) {
+            step.put(StageState.pending(rollbackStep));
+        } else {
+            step.move(StageChange.RUN_AGAIN, previous.again());
         }
     }
 }

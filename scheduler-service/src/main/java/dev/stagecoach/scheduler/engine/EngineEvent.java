@@ -9,16 +9,58 @@ import java.util.Map;
 public sealed interface EngineEvent {
 
     /**
+     * Rules with one method per kind of event: the engine applies an event through this, so a new
+     * kind of event does not compile until every set of rules says what it does.
+     */
+    interface Rules<R> {
+        R runCreated(RunCreated event);
+
+        R stageStarted(StageStarted event);
+
+        R stageHeartbeat(StageHeartbeat event);
+
+        R stageFinished(StageFinished event);
+
+        R cancel(Cancel event);
+
+        R approve(Approve event);
+
+        R reject(Reject event);
+
+        R resume(Resume event);
+
+        R timerFired(TimerFired event);
+    }
+
+    /** Hands this event to the rule for its kind. */
+    <R> R applyTo(Rules<R> rules);
+
+    /**
      * A request to start a run. {@code pipelineYaml} is null when no pipeline of that name is registered.
      */
     record RunCreated(String runId, String pipeline, int revision, String pipelineYaml,
                       Map<String, String> parameters, String requestedBy) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.runCreated(this);
+        }
     }
 
     record StageStarted(String stage, String attemptId, String worker) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.stageStarted(this);
+        }
     }
 
     record StageHeartbeat(String stage, String attemptId) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.stageHeartbeat(this);
+        }
     }
 
     /**
@@ -29,6 +71,11 @@ public sealed interface EngineEvent {
                          String error, List<String> outputTail, Map<String, Double> metrics, Map<String, String> outputs,
                          List<Artifact> artifacts)
             implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.stageFinished(this);
+        }
 
         public StageFinished {
             outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
@@ -43,19 +90,44 @@ public sealed interface EngineEvent {
     }
 
     record Cancel(String by, String comment) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.cancel(this);
+        }
     }
 
     record Approve(String stage, String by, String comment) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.approve(this);
+        }
     }
 
     record Reject(String stage, String by, String comment) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.reject(this);
+        }
     }
 
     /** Runs a FAILED or CANCELLED run again: succeeded stages stay, the others run anew. */
     record Resume(String by) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.resume(this);
+        }
     }
 
     record TimerFired(String timerId) implements EngineEvent {
+
+        @Override
+        public <R> R applyTo(Rules<R> rules) {
+            return rules.timerFired(this);
+        }
     }
 
     enum Outcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED }

@@ -13,6 +13,7 @@ import dev.stagecoach.scheduler.engine.EngineEvent.TimerFired;
 import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The run engine: one pure function from (state, event, now, definition) to a decision.
@@ -61,28 +62,18 @@ public final class RunEngine {
     public Decision decide(RunState state, EngineEvent event, Instant now, PipelineDefinition declared) {
         // Shards are scheduled like stages; a definition without fan-out comes back as it is.
         ExpandedPipeline pipeline = declared == null ? null : expand(declared);
-        if (event instanceof RunCreated created) {
-            return admission.onRunCreated(state, created, now, pipeline);
-        }
         if (state == null) {
-            return Decision.ignored(null, "no run exists for this " + event.getClass().getSimpleName()
+            return event instanceof RunCreated created ? admission.onRunCreated(created, now, pipeline)
+                    : Decision.refused(null, Refusal.Kind.NO_SUCH_RUN, "no run exists for this " + event.getClass().getSimpleName()
                     + "; it may belong to a run that was never admitted");
         }
         if (event instanceof TimerFired timer && timer.timerId().equals(RETENTION)) {
             return ending.onRetentionOver(state, now);
         }
-        if (state.status().isTerminal() && !(event instanceof TimerFired) && !(event instanceof Resume)) {
-            return Decision.ignored(state, "run " + state.runId() + " already ended " + state.status());
-        }
-        if (pipeline == null) {
-            // Only a run refused at admission has no pipeline revision: it never had stages to run.
-            return Decision.ignored(state, "run " + state.runId() + " has no pipeline revision to run (" + state.reason()
-                    + "); start a new run instead");
-        }
         Step step = new Step(state, now, pipeline);
-        String ignored = handle(step, event);
-        if (ignored != null) {
-            return Decision.ignored(state, ignored);
+        Optional<Refusal> refusal = event.applyTo(new Rules(step));
+        if (refusal.isPresent()) {
+            return Decision.refused(state, refusal.get());
         }
         scheduling.advance(step);
         return step.decision();
@@ -97,33 +88,84 @@ public final class RunEngine {
         return ending.failed(state, event, now, problem);
     }
 
-    /** @return why the event changes nothing, or null when it changed the step */
-    private String handle(Step step, EngineEvent event) {
-        if (event instanceof StageStarted started) {
-            return attempts.onStageStarted(step, started);
+    /** Which part of the rules each kind of event of an existing run goes to. */
+    private final class Rules implements EngineEvent.Rules<Optional<Refusal>> {
+
+        private final Step step;
+
+        Rules(Step step) {
+            this.step = step;
         }
-        if (event instanceof StageHeartbeat heartbeat) {
-            return attempts.onHeartbeat(step, heartbeat);
+
+        @Override
+        public Optional<Refusal> runCreated(RunCreated event) {
+            return refused(Refusal.Kind.DUPLICATE_RUN, "run " + event.runId() + " already exists; a duplicate request changes nothing");
         }
-        if (event instanceof StageFinished finished) {
-            return attempts.onStageFinished(step, finished);
+
+        @Override
+        public Optional<Refusal> stageStarted(StageStarted event) {
+            return ongoing().or(() -> attempts.onStageStarted(step, event));
         }
-        if (event instanceof TimerFired timer) {
-            return attempts.onTimerFired(step, timer);
+
+        @Override
+        public Optional<Refusal> stageHeartbeat(StageHeartbeat event) {
+            return ongoing().or(() -> attempts.onHeartbeat(step, event));
         }
-        if (event instanceof Cancel cancel) {
-            return instructions.onCancel(step, cancel);
+
+        @Override
+        public Optional<Refusal> stageFinished(StageFinished event) {
+            return ongoing().or(() -> attempts.onStageFinished(step, event));
         }
-        if (event instanceof Approve approve) {
-            return instructions.onDecision(step, approve.stage(), new Approval(true, approve.by(), step.now, approve.comment()));
+
+        @Override
+        public Optional<Refusal> timerFired(TimerFired event) {
+            // Timers of an ended run are told apart by the lifecycle: they fired after the end.
+            return attempts.onTimerFired(step, event);
         }
-        if (event instanceof Reject reject) {
-            return instructions.onDecision(step, reject.stage(), new Approval(false, reject.by(), step.now, reject.comment()));
+
+        @Override
+        public Optional<Refusal> cancel(Cancel event) {
+            return ongoing().or(() -> instructions.onCancel(step, event));
         }
-        if (event instanceof Resume resume) {
-            return instructions.onResume(step, resume);
+
+        @Override
+        public Optional<Refusal> approve(Approve event) {
+            return ongoing().or(() -> instructions.onDecision(step, event.stage(),
+                    new Approval(true, event.by(), step.now, event.comment())));
         }
-        throw new IllegalArgumentException("the engine has no rule for " + event.getClass().getName());
+
+        @Override
+        public Optional<Refusal> reject(Reject event) {
+            return ongoing().or(() -> instructions.onDecision(step, event.stage(),
+                    new Approval(false, event.by(), step.now, event.comment())));
+        }
+
+        @Override
+        public Optional<Refusal> resume(Resume event) {
+            return withoutRevision().or(() -> instructions.onResume(step, event));
+        }
+
+        /** Refused when the run already ended, or never had a pipeline revision to run. */
+        private Optional<Refusal> ongoing() {
+            RunState state = step.state;
+            if (state.status().isTerminal()) {
+                return refused(Refusal.Kind.RUN_ENDED, "run " + state.runId() + " already ended " + state.status());
+            }
+            return withoutRevision();
+        }
+
+        private Optional<Refusal> withoutRevision() {
+            if (step.pipeline != null) {
+                return Optional.empty();
+            }
+            // Only a run refused at admission has no pipeline revision: it never had stages to run.
+            return refused(Refusal.Kind.NO_REVISION, "run " + step.state.runId() + " has no pipeline revision to run ("
+                    + step.state.reason() + "); start a new run instead");
+        }
+    }
+
+    static Optional<Refusal> refused(Refusal.Kind kind, String message) {
+        return Optional.of(Refusal.of(kind, message));
     }
 
     private synchronized ExpandedPipeline expand(PipelineDefinition declared) {

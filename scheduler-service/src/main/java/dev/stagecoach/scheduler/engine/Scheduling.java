@@ -40,7 +40,7 @@ final class Scheduling {
             StageState rollback = step.state.stage(PipelineDefinition.rollbackStepOf(stage.name()));
             if (stage.status() == StageStatus.RETRY_WAIT && rollback != null && rollback.status() == StageStatus.FAILED) {
                 step.effect(new Effect.CancelTimer(Timers.retry(stage.name(), stage.attempts() + 1), stage.retryAt()));
-                step.put(stage.ended(StageStatus.FAILED, step.now, stage.error() + "; its rollback failed, so it is not retried"));
+                step.move(StageChange.FAIL, stage.ended(StageStatus.FAILED, step.now, stage.error() + "; its rollback failed, so it is not retried"));
                 step.event("STAGE_FAILED", stage.name(), stage.attempts(), "its rollback failed before the retry");
             }
         }
@@ -63,7 +63,7 @@ final class Scheduling {
             String condition = step.spec(stage.name()).when();
             if (ready && condition != null && !Conditions.holds(condition, step.state, step.pipeline.declared)) {
                 String why = "skipped: its condition is false: " + condition;
-                step.put(stage.ended(StageStatus.SKIPPED, step.now, why));
+                step.move(StageChange.SKIP, stage.ended(StageStatus.SKIPPED, step.now, why));
                 step.event("STAGE_SKIPPED", stage.name(), null, why);
                 continue;
             }
@@ -113,7 +113,7 @@ final class Scheduling {
         Duration timeout = step.spec(stage.name()).manualApproval().timeout();
         Instant timeoutAt = timeout == null ? null : step.now.plus(timeout);
         StageState waiting = stage.awaitingApproval(step.now, timeoutAt);
-        step.put(waiting);
+        step.move(StageChange.AWAIT_APPROVAL, waiting);
         if (timeoutAt != null) {
             step.effect(new Effect.ScheduleTimer(Timers.approval(waiting), timeoutAt));
         }

@@ -1,6 +1,5 @@
 package dev.stagecoach.scheduler.engine;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /** The life of one stage within a run. */
@@ -30,15 +29,55 @@ public enum StageStatus {
         return this == DISPATCHED || this == RUNNING;
     }
 
+    /**
+     * The life of a stage, written down once. Retries, resumes and rollbacks go through these
+     * rows like everything else; {@code TransitionCoverageTest} fails when one is never taken.
+     */
+    public static final Transitions<StageStatus, StageChange> TRANSITIONS = Transitions.of("stage", StageStatus.class, StageChange.class)
+            .from(PENDING)
+                .on(StageChange.DISPATCH, DISPATCHED)
+                .on(StageChange.AWAIT_APPROVAL, AWAITING_APPROVAL)
+                .on(StageChange.SKIP, SKIPPED)
+            .from(AWAITING_APPROVAL)
+                // Approved, it waits on for a free slot.
+                .on(StageChange.APPROVE, AWAITING_APPROVAL)
+                .on(StageChange.DISPATCH, DISPATCHED)
+                .on(StageChange.REJECT, FAILED)
+                .on(StageChange.APPROVAL_TIMEOUT, FAILED)
+                .on(StageChange.SKIP, SKIPPED)
+            .from(DISPATCHED)
+                .on(StageChange.START, RUNNING)
+                // A result can overtake its start: a worker's STARTED and FINISHED go out without waiting for each other.
+                .on(StageChange.SUCCEED, SUCCEEDED)
+                .on(StageChange.FAIL, FAILED)
+                .on(StageChange.WAIT_FOR_RETRY, RETRY_WAIT)
+                .on(StageChange.CANCEL, CANCELLED)
+            .from(RUNNING)
+                .on(StageChange.SUCCEED, SUCCEEDED)
+                .on(StageChange.FAIL, FAILED)
+                .on(StageChange.WAIT_FOR_RETRY, RETRY_WAIT)
+                .on(StageChange.CANCEL, CANCELLED)
+            .from(RETRY_WAIT)
+                .on(StageChange.DISPATCH, DISPATCHED)
+                // Its rollback failed: it is not retried.
+                .on(StageChange.FAIL, FAILED)
+                .on(StageChange.CANCEL, CANCELLED)
+            .from(SUCCEEDED)
+                .on(StageChange.RUN_AGAIN, PENDING)
+            .from(FAILED)
+                .on(StageChange.RUN_AGAIN, PENDING)
+                .on(StageChange.REOPEN, PENDING)
+            .from(CANCELLED)
+                .on(StageChange.RUN_AGAIN, PENDING)
+                .on(StageChange.REOPEN, PENDING)
+            .from(SKIPPED)
+                .on(StageChange.RUN_AGAIN, PENDING)
+                .on(StageChange.REOPEN, PENDING)
+            .build();
+
+    /** The statuses one change away from this one. */
     public Set<StageStatus> allowedNext() {
-        return switch (this) {
-            case PENDING -> EnumSet.of(DISPATCHED, AWAITING_APPROVAL, SKIPPED);
-            case AWAITING_APPROVAL -> EnumSet.of(DISPATCHED, FAILED, SKIPPED);
-            case DISPATCHED -> EnumSet.of(RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, CANCELLED);
-            case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, RETRY_WAIT, CANCELLED);
-            case RETRY_WAIT -> EnumSet.of(DISPATCHED, FAILED, SKIPPED, CANCELLED);
-            case SUCCEEDED, FAILED, SKIPPED, CANCELLED -> EnumSet.noneOf(StageStatus.class);
-        };
+        return TRANSITIONS.reachableFrom(this);
     }
 
     public boolean canBecome(StageStatus next) {

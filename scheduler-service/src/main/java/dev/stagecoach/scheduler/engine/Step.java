@@ -3,9 +3,11 @@ package dev.stagecoach.scheduler.engine;
 import dev.stagecoach.pipeline.NotificationEvent;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.StageSpec;
+import dev.stagecoach.scheduler.engine.Transitions.Transition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The state and effects of one decision while it is being made. */
 final class Step {
@@ -14,12 +16,14 @@ final class Step {
     final ExpandedPipeline pipeline;
     final PipelineDefinition definition;
     final List<Effect> effects = new ArrayList<>();
+    private final List<Transition<?, ?>> transitions = new ArrayList<>();
 
+    /** @param pipeline the run's pipeline revision, or null when it is what failed (see {@link Ending#failed}) */
     Step(RunState state, Instant now, ExpandedPipeline pipeline) {
         this.state = state;
         this.now = now;
         this.pipeline = pipeline;
-        this.definition = pipeline.definition;
+        this.definition = pipeline == null ? null : pipeline.definition;
     }
 
     static boolean isRollbackStep(String name) {
@@ -50,8 +54,43 @@ final class Step {
                 "run " + state.runId() + " has stage \"" + stage + "\" but its pipeline revision does not"));
     }
 
-    void put(StageState stage) {
-        state = state.withStage(stage);
+    /** Moves a stage by {@code change} to {@code next}, which must be where a row of the stage table leads. */
+    void move(StageChange change, StageState next) {
+        StageState current = state.stage(next.name());
+        StageStatus from = current == null ? StageStatus.PENDING : current.status();
+        transitions.add(StageStatus.TRANSITIONS.require(next.name(), from, change, next.status()));
+        state = state.withStage(next);
+    }
+
+    /** Updates a stage without moving it (a heartbeat, an approval's decision), or adds a rollback step, pending. */
+    void put(StageState next) {
+        StageState current = state.stage(next.name());
+        StageStatus from = current == null ? StageStatus.PENDING : current.status();
+        if (from != next.status()) {
+            throw new IllegalStateException("Expected stage \"" + next.name() + "\" to stay " + from + ", but it would become "
+                    + next.status() + " without a change that leads there");
+        }
+        state = state.withStage(next);
+    }
+
+    /** Ends the run with {@code status}. */
+    void endRun(RunStatus status, String reason) {
+        transitions.add(RunStatus.TRANSITIONS.require(state.runId(), state.status(), changeTo(status), status));
+        state = state.ended(status, now, reason);
+    }
+
+    void resumeRun(Instant deadline) {
+        transitions.add(RunStatus.TRANSITIONS.require(state.runId(), state.status(), RunChange.RESUME, RunStatus.RUNNING));
+        state = state.resumed(deadline);
+    }
+
+    private static RunChange changeTo(RunStatus outcome) {
+        return switch (outcome) {
+            case SUCCEEDED -> RunChange.SUCCEED;
+            case FAILED -> RunChange.FAIL;
+            case CANCELLED -> RunChange.CANCEL;
+            case RUNNING -> RunChange.RESUME;
+        };
     }
 
     void effect(Effect effect) {
@@ -69,18 +108,20 @@ final class Step {
         }
     }
 
+    /** Cancels the timers that watch the stage's attempt in flight. */
     void cancelAttemptTimers(StageState stage) {
-        if (stage.deadline() != null) {
-            String timer = stage.status() == StageStatus.DISPATCHED ? Timers.start(stage) : Timers.deadline(stage);
-            effects.add(new Effect.CancelTimer(timer, stage.deadline()));
+        StageState.Attempt attempt = stage.attempt();
+        if (stage.status() == StageStatus.DISPATCHED && attempt.startBy() != null) {
+            effects.add(new Effect.CancelTimer(Timers.start(stage), attempt.startBy()));
         }
-        if (stage.heartbeatDeadline() != null) {
-            effects.add(new Effect.CancelTimer(Timers.heartbeat(stage), stage.heartbeatDeadline()));
+        if (stage.status() == StageStatus.RUNNING) {
+            effects.add(new Effect.CancelTimer(Timers.deadline(stage), attempt.resultBy()));
+            effects.add(new Effect.CancelTimer(Timers.heartbeat(stage), attempt.heartbeatBy()));
         }
     }
 
     Decision decision() {
-        return new Decision(state, effects, null);
+        return new Decision(state, effects, transitions, Optional.empty());
     }
 
     /** The name of whoever asked, as a run event says it. */

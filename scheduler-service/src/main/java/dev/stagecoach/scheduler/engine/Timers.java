@@ -11,11 +11,6 @@ final class Timers {
     private Timers() {
     }
 
-    static String attemptId(String runId, String stage, int attempt) {
-        // Derived, not random: a replayed decision dispatches the very same attempt id.
-        return runId + "/" + stage + "/" + attempt;
-    }
-
     static String retry(String stage, int nextAttempt) {
         return "retry:" + nextAttempt + ":" + stage;
     }

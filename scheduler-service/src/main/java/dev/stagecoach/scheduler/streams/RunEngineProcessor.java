@@ -9,6 +9,7 @@ import dev.stagecoach.scheduler.engine.Decision;
 import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.EngineSettings;
+import dev.stagecoach.scheduler.engine.Refusal;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.SecretSource;
@@ -147,12 +148,13 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
             LOG.errorf(e, "run=%s could not apply %s", runId, event.getClass().getSimpleName());
             decision = engine.failed(state, event, now, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        if (!decision.changed()) {
-            LOG.debugf("run=%s ignored %s: %s", runId, event.getClass().getSimpleName(), decision.ignoredBecause());
+        if (decision.refusal().isPresent()) {
+            Refusal refusal = decision.refusal().get();
+            LOG.debugf("run=%s ignored %s: %s", runId, event.getClass().getSimpleName(), refusal);
             if (state != null && isPersonsInstruction(event)) {
                 // Whoever gave it watches the run's events: say why nothing happened.
                 forward(runId, EffectRecords.runEvent(state, new Effect.EmitRunEvent("CONTROL_REFUSED", null, null,
-                        event.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " refused: " + decision.ignoredBecause()), now),
+                        event.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " refused: " + refusal.message()), now),
                         RunEngineTopology.RUN_EVENTS_SINK, now);
             }
             return;

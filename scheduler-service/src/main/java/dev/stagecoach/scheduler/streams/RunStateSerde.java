@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler.streams;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -16,7 +17,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * The engine's run state in the state store and its changelog. JSON keeps the engine free
  * of Avro; unknown properties are ignored so that a newer scheduler can add fields. A run
  * is written on every change it goes through, so the form is the compact one: no null
- * fields, instants as epoch milliseconds (ISO text written by earlier versions still reads).
+ * fields, instants as epoch milliseconds (ISO text written by earlier versions still reads, and
+ * so do stages written flat, before they were grouped: {@link FlatStageForm}).
  */
 public final class RunStateSerde implements Serde<RunState> {
 
@@ -43,7 +45,16 @@ public final class RunStateSerde implements Serde<RunState> {
     public Deserializer<RunState> deserializer() {
         return (topic, bytes) -> {
             try {
-                return bytes == null ? null : JSON.readValue(bytes, RunState.class);
+                if (bytes == null) {
+                    return null;
+                }
+                RunState state = JSON.readValue(bytes, RunState.class);
+                if (state.stageList().stream().noneMatch(FlatStageForm::lostItsFields)) {
+                    return state;
+                }
+                JsonNode run = JSON.readTree(bytes);
+                FlatStageForm.upgradeStages(run);
+                return JSON.treeToValue(run, RunState.class);
             } catch (IOException e) {
                 throw new SerializationException("cannot read a run state: " + e.getMessage(), e);
             }

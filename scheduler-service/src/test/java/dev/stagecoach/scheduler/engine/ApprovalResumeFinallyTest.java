@@ -58,7 +58,7 @@ class ApprovalResumeFinallyTest {
     void onlyListedApproversMayDecide() {
         EngineDriver run = new EngineDriver(GATED).start(Map.of()).started("build").succeeded("build");
         run.apply(new EngineEvent.Approve("deploy", "mallory", null));
-        assertThat(run.last.ignoredBecause()).isEqualTo("mallory may not decide about stage \"deploy\"; its approvers are alice, bob");
+        assertThat(run.refusal()).isEqualTo("mallory may not decide about stage \"deploy\"; its approvers are alice, bob");
         assertThat(run.status("deploy")).isEqualTo(StageStatus.AWAITING_APPROVAL);
     }
 
@@ -83,7 +83,7 @@ class ApprovalResumeFinallyTest {
     void approvalForAStageThatDoesNotWaitChangesNothing() {
         EngineDriver run = new EngineDriver(GATED).start(Map.of());
         run.apply(new EngineEvent.Approve("deploy", "alice", null));
-        assertThat(run.last.ignoredBecause()).isEqualTo("stage \"deploy\" does not wait for approval; it is PENDING");
+        assertThat(run.refusal()).isEqualTo("stage \"deploy\" does not wait for approval; it is PENDING");
     }
 
     @Test
@@ -119,7 +119,7 @@ class ApprovalResumeFinallyTest {
     void onlyFailedOrCancelledRunsResume() {
         EngineDriver run = new EngineDriver(RunEngineTest.THREE_STAGES).start(Map.of("version", "1"));
         run.apply(new EngineEvent.Resume("carol"));
-        assertThat(run.last.ignoredBecause()).isEqualTo("run run-1 is RUNNING; only a FAILED or CANCELLED run can be resumed");
+        assertThat(run.refusal()).isEqualTo("run run-1 is RUNNING; only a FAILED or CANCELLED run can be resumed");
     }
 
     @Test

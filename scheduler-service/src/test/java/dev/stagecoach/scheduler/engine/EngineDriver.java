@@ -17,6 +17,8 @@ final class EngineDriver {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     RunState state;
     final List<Effect> effects = new ArrayList<>();
+    /** The rows of the status tables the run went through, in order. */
+    final List<Transitions.Transition<?, ?>> transitions = new ArrayList<>();
     Decision last;
 
     EngineDriver(String yaml) {
@@ -32,6 +34,7 @@ final class EngineDriver {
         last = engine.decide(state, event, now, definition);
         state = last.state();
         effects.addAll(last.effects());
+        transitions.addAll(last.transitions());
         return this;
     }
 
@@ -79,6 +82,11 @@ final class EngineDriver {
             }
         }
         return live;
+    }
+
+    /** Why the last event changed nothing, or null when it changed the run. */
+    String refusal() {
+        return last.refusal().map(Refusal::message).orElse(null);
     }
 
     String attemptId(String stage) {

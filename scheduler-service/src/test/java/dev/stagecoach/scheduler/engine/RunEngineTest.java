@@ -125,7 +125,7 @@ class RunEngineTest {
         run.apply(new EngineEvent.StageFinished("fetch", first, EngineEvent.Outcome.SUCCEEDED, 0, 1L, null, List.of(), Map.of()));
 
         assertThat(run.last.changed()).isFalse();
-        assertThat(run.last.ignoredBecause()).contains("stale").contains(first);
+        assertThat(run.refusal()).contains("stale").contains(first);
         assertThat(run.state).isEqualTo(before);
     }
 
@@ -143,7 +143,7 @@ class RunEngineTest {
     void duplicateRunRequestChangesNothing() {
         EngineDriver run = new EngineDriver(THREE_STAGES).start(Map.of("version", "1"));
         run.start(Map.of("version", "2"));
-        assertThat(run.last.ignoredBecause()).contains("already exists");
+        assertThat(run.refusal()).contains("already exists");
         assertThat(run.dispatches()).hasSize(1);
         assertThat(run.state.parameters()).containsEntry("version", "1");
     }
@@ -201,7 +201,7 @@ class RunEngineTest {
         assertThat(run.effects).anyMatch(e -> e instanceof Effect.CancelStage c && c.stage().equals("build"));
 
         run.apply(new EngineEvent.Cancel("bob", null));
-        assertThat(run.last.ignoredBecause()).contains("already ended CANCELLED");
+        assertThat(run.refusal()).contains("already ended CANCELLED");
     }
 
     @Test

@@ -189,7 +189,7 @@ final class RunSimulation {
         }
         if (state().status() == RunStatus.RUNNING) {
             for (StageState stage : withStatus(StageStatus.RUNNING)) {
-                assertThat(stage.heartbeatDeadline()).as(why("lost workers are detected: once due timers fired, running"
+                assertThat(stage.attempt().heartbeatBy()).as(why("lost workers are detected: once due timers fired, running"
                         + " attempt " + stage.attemptId() + " is within its heartbeat deadline")).isAfter(driver.now);
             }
         }
@@ -367,7 +367,7 @@ final class RunSimulation {
 
     private static String outcome(Decision decision) {
         if (!decision.changed()) {
-            return "ignored: " + decision.ignoredBecause();
+            return "ignored: " + decision.refusal().orElseThrow();
         }
         String stages = decision.state().stageList().stream()
                 .map(s -> s.name() + "=" + s.status() + (s.attempts() > 1 ? "#" + s.attempts() : ""))
