@@ -37,13 +37,13 @@ public final class Bench implements Callable<Integer> {
     static final int FANOUT_PARALLEL_WORKERS = 16;
     static final String WORKER_GROUP = "stagecoach-workers-default";
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
-    private static final List<String> SECTIONS = List.of("floor", "handoff", "throughput", "fanout", "footprint", "failover");
+    private static final List<String> SECTIONS = List.of("floor", "handoff", "peers", "throughput", "fanout", "footprint", "failover");
 
     @Option(names = "--quick", description = "Fewer samples and shorter windows: about three minutes instead of ten.")
     boolean quick;
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Which sections to run (default: all): floor, handoff, throughput, fanout, footprint, failover.")
+            description = "Which sections to run (default: all): floor, handoff, peers, throughput, fanout, footprint, failover.")
     List<String> sections = new ArrayList<>(SECTIONS);
 
     @Option(names = "--workers", split = ",", paramLabel = "N", description = "Worker instances of the throughput phases (default: 1,2,4).")
@@ -171,6 +171,7 @@ public final class Bench implements Callable<Integer> {
             pipelines.register(BenchPipelines.sequential(BenchPipelines.HANDOFF, HANDOFF_STAGES), BenchPipelines.HANDOFF);
             pipelines.register(BenchPipelines.sequential(BenchPipelines.THROUGHPUT, THROUGHPUT_STAGES), BenchPipelines.THROUGHPUT);
             pipelines.register(BenchPipelines.sequential(BenchPipelines.SINGLE, 1), BenchPipelines.SINGLE);
+            pipelines.register(BenchPipelines.sequential(PeerWorkloadBench.PIPELINE, PeerWorkloadBench.STEPS), PeerWorkloadBench.PIPELINE);
             kafka.awaitGroup(WORKER_GROUP, 1, Duration.ofSeconds(60));
 
             progress(began, "idle footprint");
@@ -196,6 +197,13 @@ public final class Bench implements Callable<Integer> {
                 int probed = Math.max(5, runs / 2);
                 progress(began, "hand-off breakdown: " + probed + " runs with a probe on the commands topic");
                 results.probedHandoff = handoff.measure(probed, true);
+            }
+            if (sections.contains("peers")) {
+                int oneAtATime = quick ? 30 : 100;
+                int burst = quick ? 150 : 500;
+                progress(began, "peers' workload: runs of " + PeerWorkloadBench.STEPS + " noop steps, " + oneAtATime
+                        + " one at a time, then " + burst + " at once");
+                results.peers = new PeerWorkloadBench(kafka, tap).measure(oneAtATime, burst);
             }
             if (sections.contains("throughput")) {
                 ThroughputBench throughput = new ThroughputBench(kafka, tap, THROUGHPUT_STAGES);

@@ -27,6 +27,7 @@ final class Results {
     FloorBench.Floor floor;
     HandoffBench.Handoff handoff;
     HandoffBench.Handoff probedHandoff;
+    PeerWorkloadBench.Peers peers;
     final List<ThroughputBench.Phase> phases = new ArrayList<>();
     FanoutBench.Fanout fanout;
     Quiet idle;

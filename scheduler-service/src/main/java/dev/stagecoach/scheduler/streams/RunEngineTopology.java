@@ -60,7 +60,7 @@ public class RunEngineTopology {
     public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets, CommandTopicCheck commandTopics,
                                   EventPublisher publisher) {
         return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval(),
-                config.timersHeldAfterStart()), secrets,
+                config.timersHeldAfterStart(), config.handOffCommitGap()), secrets,
                 new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send);
     }
 
