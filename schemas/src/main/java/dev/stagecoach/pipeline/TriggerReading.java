@@ -196,15 +196,7 @@ final class TriggerReading {
             metric = null;
         }
         String comparison = keys.containsKey("comparison") ? comparison(keys.get("comparison"), path + ".comparison") : null;
-        Double threshold = null;
-        if (keys.containsKey("threshold")) {
-            String text = nodes.string(keys.get("threshold"), path + ".threshold");
-            try {
-                threshold = text == null ? null : Double.valueOf(text.trim());
-            } catch (NumberFormatException e) {
-                nodes.error(keys.get("threshold"), path + ".threshold", "expected a number, found \"" + text + "\"");
-            }
-        }
+        Double threshold = keys.containsKey("threshold") ? nodes.number(keys.get("threshold"), path + ".threshold") : null;
         Duration holdFor = keys.containsKey("for") ? nodes.duration(keys.get("for"), path + ".for", Duration.ZERO, MAX_HOLD) : Duration.ZERO;
         if (metric == null || comparison == null || threshold == null || holdFor == null) {
             return null;

@@ -152,6 +152,17 @@ final class YamlNodes {
         }
     }
 
+    /** A decimal number, such as a gate's bound, a jitter share or a trigger's threshold. */
+    Double number(Node node, String path) {
+        String text = string(node, path);
+        try {
+            return text == null ? null : Double.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            error(node, path, "expected a number, found \"" + text + "\"");
+            return null;
+        }
+    }
+
     Boolean bool(Node node, String path) {
         String text = scalarText(node, path, "true or false");
         if (text == null) {

@@ -12,6 +12,7 @@ import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
 import dev.stagecoach.scheduler.api.auth.RequiresRole;
 import dev.stagecoach.scheduler.api.auth.Role;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.scheduler.topics.CommandTopicException;
 import dev.stagecoach.scheduler.topics.CommandTopics;
 import dev.stagecoach.scheduler.triggers.RunIds;
@@ -61,6 +62,8 @@ public class PipelineResource {
     TriggeredRuns runs;
     @Inject
     CommandTopics commandTopics;
+    @Inject
+    PipelineRevisions revisions;
 
     public record Registered(String name, int revision, String sha256, List<String> warnings) {
     }
@@ -122,7 +125,7 @@ public class PipelineResource {
         if (registered.isEmpty()) {
             return ApiErrors.of(Response.Status.NOT_FOUND, "no pipeline named \"" + name + "\" is registered", List.of());
         }
-        PipelineDefinition definition = PipelineLoader.load(registered.get().getYaml(), name + ".yaml").orThrow();
+        PipelineDefinition definition = revisions.declared(name, registered.get().getRevision(), registered.get().getYaml());
         Map<String, String> given = request == null || request.parameters() == null ? Map.of() : request.parameters();
         try {
             ParameterBinder.bind(definition, given);

@@ -6,7 +6,6 @@ import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.PipelineDefinition;
-import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
@@ -16,6 +15,7 @@ import dev.stagecoach.scheduler.cluster.RunRouting.Access;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageState;
 import dev.stagecoach.scheduler.engine.StageStatus;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.scheduler.report.RunReport;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -51,6 +51,8 @@ public class RunResource {
     Clock clock;
     @Inject
     CurrentCaller caller;
+    @Inject
+    PipelineRevisions revisions;
 
     @GET
     @Path("/{runId}")
@@ -82,14 +84,14 @@ public class RunResource {
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/approve")
     public Response approve(@PathParam("runId") String runId, ControlRequest request, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return control(runId, ControlAction.APPROVE, request, incoming("POST", uri, headers, request), RunResource::approvalProblem);
+        return control(runId, ControlAction.APPROVE, request, incoming("POST", uri, headers, request), this::approvalProblem);
     }
 
     @POST
     @RequiresRole(Role.OPERATOR)
     @Path("/{runId}/reject")
     public Response reject(@PathParam("runId") String runId, ControlRequest request, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return control(runId, ControlAction.REJECT, request, incoming("POST", uri, headers, request), RunResource::approvalProblem);
+        return control(runId, ControlAction.REJECT, request, incoming("POST", uri, headers, request), this::approvalProblem);
     }
 
     /** Runs a FAILED or CANCELLED run again: succeeded stages are kept, the rest run anew. */
@@ -151,7 +153,7 @@ public class RunResource {
         }
     }
 
-    private static String approvalProblem(RunState run, ControlRequest request) {
+    private String approvalProblem(RunState run, ControlRequest request) {
         if (request == null || request.stage() == null || request.stage().isBlank()) {
             return "say which stage: {\"stage\": \"deploy\", \"by\": \"alice\"}";
         }
@@ -185,12 +187,11 @@ public class RunResource {
      * The run's pipeline revision as declared (a shard's name finds its stage), or null when the
      * run has none or it no longer loads: the run's own state is still served.
      */
-    private static PipelineDefinition definitionOf(RunState run) {
+    private PipelineDefinition definitionOf(RunState run) {
         if (run.pipelineYaml() == null) {
             return null;
         }
-        var loaded = PipelineLoader.load(run.pipelineYaml(), run.pipeline() + ".yaml");
-        return loaded.ok() ? loaded.orThrow() : null;
+        return revisions.loaded(run.pipeline(), run.pipelineRevision(), run.pipelineYaml()).definition().orElse(null);
     }
 
     private static Response notFound(String runId) {

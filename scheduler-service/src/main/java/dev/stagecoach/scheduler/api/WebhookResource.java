@@ -5,9 +5,9 @@ import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.pipeline.InvalidParametersException;
 import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
-import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.DeploymentSecrets;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.scheduler.triggers.JsonDocuments;
 import dev.stagecoach.scheduler.triggers.PayloadParameters;
 import dev.stagecoach.scheduler.triggers.RunIds;
@@ -48,6 +48,8 @@ public class WebhookResource {
     DeploymentSecrets secrets;
     @Inject
     TriggeredRuns runs;
+    @Inject
+    PipelineRevisions revisions;
 
     /** A webhook trigger whose secret this scheduler has. */
     private record Keyed(Trigger.Webhook trigger, String secret) {
@@ -67,7 +69,7 @@ public class WebhookResource {
         if (registered.isEmpty()) {
             return ApiErrors.of(Response.Status.NOT_FOUND, "no pipeline named \"" + name + "\" is registered", List.of());
         }
-        PipelineDefinition definition = PipelineLoader.load(registered.get().getYaml(), name + ".yaml").orThrow();
+        PipelineDefinition definition = revisions.declared(name, registered.get().getRevision(), registered.get().getYaml());
         List<Trigger.Webhook> webhooks = definition.triggers().stream()
                 .filter(Trigger.Webhook.class::isInstance).map(Trigger.Webhook.class::cast).toList();
         if (webhooks.isEmpty()) {

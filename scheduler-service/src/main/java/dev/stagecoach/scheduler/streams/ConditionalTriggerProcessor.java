@@ -7,6 +7,7 @@ import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.pipeline.Trigger;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.scheduler.triggers.ConditionWatch;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
     private final String sourceTopic;
     private final PipelineChanges pipelineChanges;
     private final AvroSerde<MetricSample> samples = AvroSerde.of(MetricSample.class);
-    private final Definitions definitions = new Definitions();
+    private final Definitions definitions;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PipelineRegistered> pipelines;
     private KeyValueStore<String, String> watches;
@@ -49,9 +50,10 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
     private record Watched(String pipeline, Trigger.Conditional trigger, String key) {
     }
 
-    ConditionalTriggerProcessor(String sourceTopic, PipelineChanges pipelineChanges) {
+    ConditionalTriggerProcessor(String sourceTopic, PipelineChanges pipelineChanges, PipelineRevisions revisions) {
         this.sourceTopic = sourceTopic;
         this.pipelineChanges = pipelineChanges;
+        this.definitions = new Definitions(revisions);
     }
 
     @Override

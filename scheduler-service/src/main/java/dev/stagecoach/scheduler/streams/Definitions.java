@@ -1,31 +1,22 @@
 package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.pipeline.PipelineDefinition;
-import dev.stagecoach.pipeline.PipelineLoader;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 
 /**
- * Parsed pipeline revisions, as declared, cached: every event of a run needs its definition,
- * and parsing YAML each time would dominate. Declared, not expanded: the engine expands fan-out
- * itself and reads what the pipeline declares about the fanned-out stage (its aggregation).
+ * The processors' view of the shared {@link PipelineRevisions}: a run refused at admission
+ * carries no YAML, and has no definition rather than an error.
  */
 final class Definitions {
 
-    private static final int CAPACITY = 256;
+    private final PipelineRevisions revisions;
 
-    private final Map<String, PipelineDefinition> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PipelineDefinition> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    Definitions(PipelineRevisions revisions) {
+        this.revisions = revisions;
+    }
 
+    /** @throws dev.stagecoach.pipeline.InvalidPipelineException when the revision does not load */
     PipelineDefinition of(String pipeline, int revision, String yaml) {
-        if (yaml == null) {
-            return null;
-        }
-        return cache.computeIfAbsent(pipeline + "@" + revision + "#" + yaml.hashCode(),
-                k -> PipelineLoader.load(yaml, pipeline + ".yaml").orThrow());
+        return yaml == null ? null : revisions.declared(pipeline, revision, yaml);
     }
 }

@@ -13,6 +13,7 @@ import dev.stagecoach.scheduler.engine.Refusal;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.SecretSource;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     private final EngineInputReader reader;
     private final CommandTopicCheck commandTopics;
     private final RunEngine engine;
-    private final Definitions definitions = new Definitions();
+    private final Definitions definitions;
     private final Duration timerResolution;
     private final Duration timersHeldAfterStart;
     /** Wall-clock millis from which timers fire; set at the task's first punctuation, -1 until then. */
@@ -57,9 +58,12 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     /**
      * @param snapshotInterval how long a run's snapshot may wait for later changes; zero publishes every change
      * @param secrets where {@code secrets.<NAME>} in a stage's env comes from
+     * @param revisions the parsed pipeline revisions, shared with the rest of the scheduler
      */
-    RunEngineProcessor(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings, CommandTopicCheck commandTopics) {
+    RunEngineProcessor(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings, CommandTopicCheck commandTopics,
+                       PipelineRevisions revisions) {
         this.topics = topics;
+        this.definitions = new Definitions(revisions);
         this.reader = new EngineInputReader(topics);
         this.commandTopics = commandTopics;
         this.timerResolution = timing.timerResolution();

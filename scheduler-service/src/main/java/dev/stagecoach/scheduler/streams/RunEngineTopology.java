@@ -15,6 +15,7 @@ import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.EventPublisher;
 import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.SecretSource;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
@@ -58,10 +59,10 @@ public class RunEngineTopology {
 
     @Produces
     public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets, CommandTopicCheck commandTopics,
-                                  EventPublisher publisher) {
+                                  EventPublisher publisher, PipelineRevisions revisions) {
         return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval(),
                 config.timersHeldAfterStart(), config.handOffCommitGap()), secrets,
-                new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send);
+                new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send, revisions);
     }
 
     /** With the default settings, no secrets, and every commands topic taken to exist: for tests. */
@@ -70,12 +71,20 @@ public class RunEngineTopology {
                 CommandTopicCheck.ANY, deadLetter -> { });
     }
 
+    /** With a cache of pipeline revisions of its own: for tests. */
+    public static Topology build(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings,
+                                 CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters) {
+        return build(topics, timing, secrets, settings, commandTopics, pipelineDeadLetters, new PipelineRevisions());
+    }
+
     /**
      * @param pipelineDeadLetters where the global pipelines store's unreadable records go: the
      *     global thread has no sinks, so they are written outside the engine's transactions
+     * @param revisions the parsed pipeline revisions, shared by every task's processors and the rest of the scheduler
      */
     public static Topology build(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings,
-                                 CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters) {
+                                 CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters,
+                                 PipelineRevisions revisions) {
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer bytes = new ByteArrayDeserializer();
         StringSerializer keyWriter = new StringSerializer();
@@ -95,7 +104,7 @@ public class RunEngineTopology {
         topology.addSource("results-in", keys, bytes, topics.results());
         topology.addSource("control-in", keys, bytes, topics.control());
 
-        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(topics, timing, secrets, settings, commandTopics),
+        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(topics, timing, secrets, settings, commandTopics, revisions),
                 "run-requests-in", "results-in", "control-in");
         // Cached: a run that changes several times within one commit interval (a wide fan-out does)
         // writes its state to RocksDB and the changelog once, not once per change.
@@ -115,7 +124,8 @@ public class RunEngineTopology {
 
         // Conditional triggers: metric samples in, run requests (back to the engine's own source) and dead letters out.
         topology.addSource("metrics-in", keys, bytes, topics.metrics());
-        topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics(), pipelineChanges), "metrics-in");
+        topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics(), pipelineChanges, revisions),
+                "metrics-in");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHES_STORE),
                 org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()),
                 CONDITIONAL_TRIGGERS);

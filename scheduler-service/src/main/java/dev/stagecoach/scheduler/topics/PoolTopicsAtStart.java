@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.topics;
 
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,12 +25,14 @@ public class PoolTopicsAtStart {
     CommandTopics commandTopics;
     @Inject
     StagecoachConfig config;
+    @Inject
+    PipelineRevisions revisions;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
     void onStart(@Observes StartupEvent event) {
         try {
-            SortedSet<String> pools = RegisteredPools.read(bootstrapServers, config.topics().pipelines(), READ_WITHIN);
+            SortedSet<String> pools = RegisteredPools.read(bootstrapServers, config.topics().pipelines(), READ_WITHIN, revisions);
             commandTopics.ensure(pools);
             LOG.infof("commands topics ready for the pools of the registered pipelines: %s", pools);
         } catch (RuntimeException e) {

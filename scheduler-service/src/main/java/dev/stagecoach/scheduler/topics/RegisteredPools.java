@@ -3,7 +3,7 @@ package dev.stagecoach.scheduler.topics;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.serde.EventCodec;
 import dev.stagecoach.pipeline.LoadResult;
-import dev.stagecoach.pipeline.PipelineLoader;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,8 +32,12 @@ public final class RegisteredPools {
     private RegisteredPools() {
     }
 
-    /** The pools of the latest registration of each pipeline; empty when the topic does not exist. */
-    public static SortedSet<String> read(String bootstrapServers, String pipelinesTopic, Duration within) {
+    /**
+     * The pools of the latest registration of each pipeline; empty when the topic does not exist.
+     *
+     * @param revisions where the registrations are parsed, so that the engine finds them parsed when their runs come
+     */
+    public static SortedSet<String> read(String bootstrapServers, String pipelinesTopic, Duration within, PipelineRevisions revisions) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -66,7 +70,7 @@ public final class RegisteredPools {
                 return;
             }
             PipelineRegistered registered = codec.decode(bytes);
-            LoadResult loaded = PipelineLoader.load(registered.getYaml(), name + ".yaml");
+            LoadResult loaded = revisions.loaded(name, registered.getRevision(), registered.getYaml());
             if (loaded.ok()) {
                 pools.addAll(CommandTopics.poolsOf(loaded.orThrow()));
             } else {

@@ -2,21 +2,19 @@ package dev.stagecoach.scheduler.triggers;
 
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.pipeline.PipelineDefinition;
-import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.api.EngineStores;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * The registered pipelines with their definitions loaded, for the triggers that look at all of
- * them every tick or refresh. A definition is loaded once per revision.
+ * them every tick or refresh. A definition is loaded once per revision, in {@link PipelineRevisions}.
  */
 @ApplicationScoped
 public class RegisteredPipelines {
@@ -33,8 +31,8 @@ public class RegisteredPipelines {
 
     @Inject
     EngineStores stores;
-
-    private final Map<String, Registered> loaded = new ConcurrentHashMap<>();
+    @Inject
+    PipelineRevisions revisions;
 
     /** @throws dev.stagecoach.scheduler.api.EngineNotReadyException while the engine's stores cannot be read */
     public List<Registered> all() {
@@ -45,20 +43,13 @@ public class RegisteredPipelines {
                 all.add(registered);
             }
         }
-        loaded.keySet().retainAll(all.stream().map(Registered::name).toList());
         return all;
     }
 
     private Registered load(PipelineRegistered pipeline) {
-        Registered known = loaded.get(pipeline.getName());
-        if (known != null && known.revision() == pipeline.getRevision() && known.registeredAt().equals(pipeline.getRegisteredAt())) {
-            return known;
-        }
         try {
-            Registered registered = new Registered(pipeline.getName(), pipeline.getRevision(), pipeline.getRegisteredAt(),
-                    PipelineLoader.load(pipeline.getYaml(), pipeline.getName() + ".yaml").orThrow());
-            loaded.put(pipeline.getName(), registered);
-            return registered;
+            return new Registered(pipeline.getName(), pipeline.getRevision(), pipeline.getRegisteredAt(),
+                    revisions.declared(pipeline.getName(), pipeline.getRevision(), pipeline.getYaml()));
         } catch (RuntimeException e) {
             // Registered by an older scheduler whose loader accepted it; its triggers cannot be read, so none act.
             LOG.warnf("pipeline %s revision %d does not load, its triggers are ignored: %s",

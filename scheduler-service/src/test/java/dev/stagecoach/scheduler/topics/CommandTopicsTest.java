@@ -8,6 +8,7 @@ import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.serde.EventCodec;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
+import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.testkit.SharedKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,9 +107,10 @@ class CommandTopicsTest {
             producer.send(new ProducerRecord<>(topics.pipelines(), "gone", null));
         }
 
-        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), topics.pipelines(), Duration.ofSeconds(30)))
+        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), topics.pipelines(), Duration.ofSeconds(30), new PipelineRevisions()))
                 .containsExactly("cleanup", "default", "gpu");
-        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), "ct-none-" + UUID.randomUUID() + ".pipelines", Duration.ofSeconds(5))).isEmpty();
+        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), "ct-none-" + UUID.randomUUID() + ".pipelines", Duration.ofSeconds(5),
+                new PipelineRevisions())).isEmpty();
     }
 
     private static PipelineDefinition load(String yaml) {
