@@ -37,13 +37,14 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * The worker's edge: stage commands in through a {@link CommandFeed} and a {@link CancelWatcher},
- * results and logs out. Ready once the feed has joined the pool's consumer group and the watcher
- * reads every partition.
+ * The worker service's wiring: builds the {@link StageRunner} with its stage kinds, feeds it
+ * stage commands through a {@link CommandFeed} and cancels through a {@link CancelWatcher},
+ * and sends its results and logs out. Ready once the feed has joined the pool's consumer group
+ * and the watcher reads every partition.
  */
 @ApplicationScoped
 @Readiness
-public class CommandConsumer implements ResultSink, HealthCheck {
+public class WorkerService implements ResultSink, HealthCheck {
 
     /** Every property under this prefix is handed to the command consumer, e.g. {@code stagecoach.command-consumer.fetch.max.wait.ms}. */
     static final String CONSUMER_PREFIX = "stagecoach.command-consumer.";
@@ -78,7 +79,7 @@ public class CommandConsumer implements ResultSink, HealthCheck {
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir(), config.artifactRetention(), Clock.systemUTC());
         artifacts.sweep();
         List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts), new HttpStage(), new NoopStage());
-        StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(CommandConsumer::defaultId),
+        StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(WorkerService::defaultId),
                 heartbeats, config.outputTailLines());
         String topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
         feed = new CommandFeed(new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
