@@ -4,8 +4,8 @@ import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunRequested;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.triggers.ConditionWatch;
 import java.time.Instant;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,7 +39,7 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
 
     private final String sourceTopic;
     private final PipelineChanges pipelineChanges;
-    private final AvroSerde<MetricSample> samples = AvroSerde.of(MetricSample.class);
+    private final Deserializer<MetricSample> samples;
     private final Definitions definitions = new Definitions();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PipelineRegistered> pipelines;
@@ -49,8 +50,9 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
     private record Watched(String pipeline, Trigger.Conditional trigger, String key) {
     }
 
-    ConditionalTriggerProcessor(String sourceTopic, PipelineChanges pipelineChanges) {
-        this.sourceTopic = sourceTopic;
+    ConditionalTriggerProcessor(Topic<MetricSample> source, PipelineChanges pipelineChanges) {
+        this.sourceTopic = source.name();
+        this.samples = source.valueSerde().deserializer();
         this.pipelineChanges = pipelineChanges;
     }
 
