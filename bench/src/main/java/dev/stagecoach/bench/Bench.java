@@ -1,6 +1,7 @@
 package dev.stagecoach.bench;
 
 import dev.stagecoach.cli.LocalStack;
+import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -237,7 +238,7 @@ public final class Bench implements Callable<Integer> {
                 pause(Duration.ofSeconds(5));
                 results.filled = profiled("idle with the finished runs held", pids, state, results,
                         () -> quiet(pids, tap, state, Duration.ofSeconds(10)));
-                results.runsAfterFill = kafka.runsOnTopic(new dev.stagecoach.events.Topics(dev.stagecoach.events.Topics.DEFAULT_PREFIX).runs());
+                results.runsAfterFill = kafka.runsOnTopic(new Topics(Topics.DEFAULT_PREFIX).runs());
                 schedulerOpts.stream().filter(o -> o.startsWith("-Dstagecoach.retention="))
                         .reduce((first, last) -> last).ifPresent(o -> results.retention = o.substring(o.indexOf('=') + 1));
             }

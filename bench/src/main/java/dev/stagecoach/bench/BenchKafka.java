@@ -1,9 +1,10 @@
 package dev.stagecoach.bench;
 
 import dev.stagecoach.events.RunRequested;
+import dev.stagecoach.events.RunSnapshot;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The bench's own Kafka clients and admin chores, all against the one broker of the run. */
 final class BenchKafka implements AutoCloseable {
@@ -35,12 +36,12 @@ final class BenchKafka implements AutoCloseable {
     private final String bootstrap;
     private final Admin admin;
     private final KafkaProducer<String, RunRequested> requests;
-    private final String runRequests = new Topics(Topics.DEFAULT_PREFIX).runRequests();
+    private final Topic<RunRequested> runRequests = new Topics(Topics.DEFAULT_PREFIX).runRequests();
 
     BenchKafka(String bootstrap) {
         this.bootstrap = bootstrap;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        this.requests = new KafkaProducer<>(producerConfig(), new StringSerializer(), AvroSerde.of(RunRequested.class));
+        this.requests = new KafkaProducer<>(producerConfig(), runRequests.keySerde().serializer(), runRequests.valueSerde().serializer());
     }
 
     String bootstrap() {
@@ -72,7 +73,7 @@ final class BenchKafka implements AutoCloseable {
 
     /** Asks the engine for a run, as any other system may: a RunRequested keyed by its run id. */
     void requestRun(String pipeline, String runId) {
-        requests.send(new ProducerRecord<>(runRequests, runId, RunRequested.newBuilder()
+        requests.send(new ProducerRecord<>(runRequests.name(), runId, RunRequested.newBuilder()
                         .setRunId(runId)
                         .setPipeline(pipeline)
                         .setTrigger(TriggerType.EVENT)
@@ -118,12 +119,12 @@ final class BenchKafka implements AutoCloseable {
     record RunsOnTopic(long held, long forgotten) {
     }
 
-    RunsOnTopic runsOnTopic(String topic) {
+    RunsOnTopic runsOnTopic(Topic<RunSnapshot> runs) {
         Map<String, Boolean> latestIsSnapshot = new HashMap<>();
+        // Bytes: whether a record is a snapshot or a tombstone needs no decoding.
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(true, 10),
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(topic);
+                runs.keySerde().deserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = partitions(runs.name());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -2,15 +2,14 @@ package dev.stagecoach.bench;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Watches the commands topic beside the workers, without joining their group, to split a
@@ -55,9 +54,10 @@ final class CommandProbe implements AutoCloseable {
 
         Reader(BenchKafka kafka, boolean readCommitted, int fetchMaxWaitMs) {
             this.readCommitted = readCommitted;
-            String topic = new Topics(Topics.DEFAULT_PREFIX).commands("default");
-            consumer = new KafkaConsumer<>(kafka.consumerConfig(readCommitted, fetchMaxWaitMs), new StringDeserializer(), AvroSerde.of(StageCommand.class));
-            BenchKafka.assignAtEnd(consumer, kafka.partitions(topic));
+            Topic<StageCommand> topic = new Topics(Topics.DEFAULT_PREFIX).commands("default");
+            consumer = new KafkaConsumer<>(kafka.consumerConfig(readCommitted, fetchMaxWaitMs), topic.keySerde().deserializer(),
+                    topic.valueSerde().deserializer());
+            BenchKafka.assignAtEnd(consumer, kafka.partitions(topic.name()));
             thread = new Thread(this::loop, "bench-command-probe-" + (readCommitted ? "committed" : "uncommitted"));
             thread.setDaemon(true);
             thread.start();

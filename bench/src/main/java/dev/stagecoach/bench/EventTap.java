@@ -3,7 +3,6 @@ package dev.stagecoach.bench;
 import dev.stagecoach.events.RunEvent;
 import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads what the workers report ({@code results}) and what the engine decides
@@ -39,8 +38,8 @@ final class EventTap implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String resultsTopic;
-    private final AvroSerde<StageResult> results = AvroSerde.of(StageResult.class);
-    private final AvroSerde<RunEvent> runEvents = AvroSerde.of(RunEvent.class);
+    private final Deserializer<StageResult> results;
+    private final Deserializer<RunEvent> runEvents;
     private final AtomicLong runsEnded = new AtomicLong();
     private final AtomicLong runsFailed = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
@@ -51,11 +50,14 @@ final class EventTap implements AutoCloseable {
 
     EventTap(BenchKafka kafka) {
         Topics topics = new Topics(Topics.DEFAULT_PREFIX);
-        this.resultsTopic = topics.results();
+        this.resultsTopic = topics.results().name();
+        this.results = topics.results().valueSerde().deserializer();
+        this.runEvents = topics.runEvents().valueSerde().deserializer();
         var config = kafka.consumerConfig(false, TAP_FETCH_MAX_WAIT_MS);
         config.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MIN_BYTES_CONFIG, TAP_FETCH_MIN_BYTES);
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        BenchKafka.assignAtEnd(consumer, kafka.partitions(topics.results(), topics.runEvents()));
+        // One consumer for two topics of two types: values come as bytes and are decoded by their topic.
+        this.consumer = new KafkaConsumer<>(config, topics.results().keySerde().deserializer(), new ByteArrayDeserializer());
+        BenchKafka.assignAtEnd(consumer, kafka.partitions(topics.results().name(), topics.runEvents().name()));
         this.thread = new Thread(this::loop, "bench-event-tap");
         thread.setDaemon(true);
         thread.start();

@@ -1,6 +1,6 @@
 package dev.stagecoach.cli;
 
-import dev.stagecoach.events.TopicSpec;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -337,15 +337,13 @@ public final class LocalStack implements AutoCloseable {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
-            List<TopicSpec> specs = new ArrayList<>(topics.specs());
+            List<Topic<?>> needed = new ArrayList<>(topics.all());
             // The scheduler creates a pool's topic when a pipeline names it; a worker started
             // for a pool before that finds its topic all the same.
-            workers.counts().keySet().stream().map(pool -> topics.commandsSpec(pool, Topics.COMMAND_PARTITIONS))
-                    .filter(spec -> !specs.contains(spec)).forEach(specs::add);
+            workers.counts().keySet().stream().map(topics::commands).filter(topic -> !needed.contains(topic)).forEach(needed::add);
             List<NewTopic> wanted = new ArrayList<>();
-            for (TopicSpec spec : specs) {
-                wanted.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
-                        "cleanup.policy", spec.cleanupPolicy(), "min.insync.replicas", String.valueOf(minInsyncReplicas))));
+            for (Topic<?> topic : needed) {
+                wanted.add(new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(topic.configs(minInsyncReplicas)));
             }
             for (var result : admin.createTopics(wanted).values().values()) {
                 try {

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,10 +166,10 @@ class ChaosEndToEndIT {
     }
 
     private static List<StageCommand> executeCommands() {
-        AvroSerde<StageCommand> commands = AvroSerde.of(StageCommand.class);
-        String topic = new Topics(Topics.DEFAULT_PREFIX).commands("default");
-        return EndToEnd.committedRecords(stack.bootstrapServers(), topic).stream()
-                .map(r -> commands.deserialize(topic, r.value()))
+        Topic<StageCommand> topic = new Topics(Topics.DEFAULT_PREFIX).commands("default");
+        Deserializer<StageCommand> commands = topic.valueSerde().deserializer();
+        return EndToEnd.committedRecords(stack.bootstrapServers(), topic.name()).stream()
+                .map(r -> commands.deserialize(topic.name(), r.value()))
                 .filter(c -> c.getAction() == CommandAction.EXECUTE).toList();
     }
 

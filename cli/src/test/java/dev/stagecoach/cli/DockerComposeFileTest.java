@@ -2,7 +2,7 @@ package dev.stagecoach.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stagecoach.events.TopicSpec;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -100,10 +100,10 @@ class DockerComposeFileTest {
         }
         Topics topics = new Topics(Topics.DEFAULT_PREFIX);
 
-        assertThat(partitions.keySet()).containsExactlyInAnyOrderElementsOf(topics.all());
-        for (TopicSpec spec : topics.specs()) {
-            assertThat(partitions).as("partitions").containsEntry(spec.name(), String.valueOf(spec.partitions()));
-            assertThat(policies).as("cleanup policies").containsEntry(spec.name(), spec.cleanupPolicy());
+        assertThat(partitions.keySet()).containsExactlyInAnyOrderElementsOf(topics.all().stream().map(Topic::name).toList());
+        for (Topic<?> topic : topics.all()) {
+            assertThat(partitions).as("partitions").containsEntry(topic.name(), String.valueOf(topic.partitions()));
+            assertThat(policies).as("cleanup policies").containsEntry(topic.name(), topic.cleanupPolicy().configValue());
         }
         assertThat(String.join("\n", command(services.get(INIT)))).contains("--if-not-exists", "$$STAGECOACH_TOPICS",
                 "--replication-factor \"$$REPLICATION_FACTOR\"", "--config min.insync.replicas=\"$$MIN_INSYNC_REPLICAS\"");

@@ -2,8 +2,8 @@ package dev.stagecoach.cli;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -51,9 +51,10 @@ final class EndToEnd {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<StageCommand> commands = new ArrayList<>();
-        try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                AvroSerde.of(StageCommand.class))) {
-            consumer.subscribe(List.of(new Topics(Topics.DEFAULT_PREFIX).commands(pool)));
+        Topic<StageCommand> topic = new Topics(Topics.DEFAULT_PREFIX).commands(pool);
+        try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
             long quietPolls = 0;
             while (quietPolls < 3) {
                 var records = consumer.poll(Duration.ofMillis(500));

@@ -46,8 +46,8 @@ class ResilienceEndToEndIT {
         dir = Files.createDirectories(Path.of("target", "e2e-resilience-" + System.currentTimeMillis())).toAbsolutePath();
         broker = EmbeddedKafkaBroker.start();
         // As many partitions as the local stack gives them, so that the stack finds them as it wants them.
-        broker.createTopics(4, TOPICS.runRequests(), TOPICS.results(), TOPICS.control());
-        for (String topic : List.of(TOPICS.runRequests(), TOPICS.results(), TOPICS.control())) {
+        broker.createTopics(4, TOPICS.runRequests().name(), TOPICS.results().name(), TOPICS.control().name());
+        for (String topic : List.of(TOPICS.runRequests().name(), TOPICS.results().name(), TOPICS.control().name())) {
             write(topic, "poison", "{\"runId\": \"written by hand\"}");
         }
         stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
@@ -69,7 +69,7 @@ class ResilienceEndToEndIT {
         List<ConsumerRecord<String, byte[]>> waiting = await().atMost(Duration.ofSeconds(30))
                 .until(ResilienceEndToEndIT::engineDeadLetters, letters -> letters.size() == 3);
         assertThat(waiting).extracting(r -> header(r, DeadLetters.TOPIC))
-                .containsExactlyInAnyOrder(TOPICS.runRequests(), TOPICS.results(), TOPICS.control());
+                .containsExactlyInAnyOrder(TOPICS.runRequests().name(), TOPICS.results().name(), TOPICS.control().name());
         assertThat(waiting).allSatisfy(letter -> {
             assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo("{\"runId\": \"written by hand\"}");
             assertThat(header(letter, DeadLetters.REASON)).startsWith("record value is not readable as a ");
@@ -79,7 +79,7 @@ class ResilienceEndToEndIT {
 
         assertThat(runToTheEnd("before-crash").path("status").asText()).isEqualTo("SUCCEEDED");
 
-        write(TOPICS.results(), "poison-while-running", "not an event either");
+        write(TOPICS.results().name(), "poison-while-running", "not an event either");
         await().atMost(Duration.ofSeconds(30)).until(() -> engineDeadLetters().size() == 4);
         stack.killAndRestart(LocalStack.SCHEDULER, LocalStack.SCHEDULER);
 
@@ -113,7 +113,7 @@ class ResilienceEndToEndIT {
     }
 
     private static List<ConsumerRecord<String, byte[]>> engineDeadLetters() {
-        return EndToEnd.committedRecords(broker.bootstrapServers(), TOPICS.deadLetters()).stream()
+        return EndToEnd.committedRecords(broker.bootstrapServers(), TOPICS.deadLetters().name()).stream()
                 .filter(r -> ENGINE_CONSUMER.equals(header(r, DeadLetters.CONSUMER))).toList();
     }
 

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stagecoach.events.Channel;
 import dev.stagecoach.events.Notification;
-import dev.stagecoach.events.serde.Serdes;
+import dev.stagecoach.events.Topic;
+import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.KafkaBrokerResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
@@ -36,6 +37,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -54,13 +56,14 @@ import org.junit.jupiter.api.Test;
         name = KafkaBrokerResource.TOPICS, value = "stagecoach.notifications,stagecoach.dead-letters"))
 class NotificationDeliveryTest {
 
-    private static final String NOTIFICATIONS = "stagecoach.notifications";
-    private static final String DEAD_LETTERS = "stagecoach.dead-letters";
+    private static final Topic<Notification> NOTIFICATIONS_TOPIC = new Topics(Topics.DEFAULT_PREFIX).notifications();
+    private static final String NOTIFICATIONS = NOTIFICATIONS_TOPIC.name();
+    private static final String DEAD_LETTERS = new Topics(Topics.DEFAULT_PREFIX).deadLetters().name();
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private static WebhookReceiver receiver;
 
-    private final Serdes.NotificationSerde serde = new Serdes.NotificationSerde();
+    private final Serializer<Notification> serializer = NOTIFICATIONS_TOPIC.valueSerde().serializer();
     private final ObjectMapper json = new ObjectMapper();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -169,7 +172,7 @@ class NotificationDeliveryTest {
                 .isEqualTo("webhook " + deadUrl + " did not answer within 1s after 3 attempts");
         assertThat(header(deadLetter, "stagecoach.dlq.topic")).isEqualTo(NOTIFICATIONS);
         assertThat(header(deadLetter, "stagecoach.dlq.consumer")).isEqualTo("notifier-service");
-        assertThat(deadLetter.value()).isEqualTo(serde.serialize(NOTIFICATIONS, toDead));
+        assertThat(deadLetter.value()).isEqualTo(serializer.serialize(NOTIFICATIONS, toDead));
     }
 
     @Test
@@ -206,7 +209,7 @@ class NotificationDeliveryTest {
 
     private void send(Notification notification) {
         producer.send(new ProducerRecord<>(NOTIFICATIONS, notification.getRunId(),
-                serde.serialize(NOTIFICATIONS, notification)));
+                serializer.serialize(NOTIFICATIONS, notification)));
         producer.flush();
     }
 

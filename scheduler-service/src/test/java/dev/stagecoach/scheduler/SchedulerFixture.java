@@ -6,7 +6,8 @@ import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.stagecoach.events.RunRequested;
-import dev.stagecoach.events.serde.AvroSerde;
+import dev.stagecoach.events.Topic;
+import dev.stagecoach.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,9 +47,9 @@ public final class SchedulerFixture {
 
     /** The run requests for {@code pipeline} on the run-requests topic so far, in the order of their partitions. */
     public static List<RunRequested> requestedRuns(String bootstrapServers, String pipeline) {
-        AvroSerde<RunRequested> serde = AvroSerde.of(RunRequested.class);
-        return readToEnd(bootstrapServers, "stagecoach.run-requests").stream()
-                .map(r -> serde.deserialize(r.topic(), r.value()))
+        Topic<RunRequested> requests = new Topics(Topics.DEFAULT_PREFIX).runRequests();
+        return readToEnd(bootstrapServers, requests.name()).stream()
+                .map(r -> requests.valueSerde().deserializer().deserialize(r.topic(), r.value()))
                 .filter(r -> r.getPipeline().equals(pipeline)).toList();
     }
 

@@ -1,8 +1,13 @@
 package dev.stagecoach.events;
 
+import dev.stagecoach.events.Topic.CleanupPolicy;
+import dev.stagecoach.pipeline.StageSpec;
+import java.util.List;
+
 /**
- * Topic names, in one place. Every name takes the installation's prefix (default
- * {@code stagecoach.}) so that several installations can share one cluster.
+ * Every topic of Stagecoach, in one place: its name, the type of its values and its layout.
+ * Every name takes the installation's prefix (default {@code stagecoach.}) so that several
+ * installations can share one cluster.
  */
 public final class Topics {
 
@@ -29,81 +34,67 @@ public final class Topics {
         this.prefix = prefix;
     }
 
-    public String pipelines() {
-        return prefix + "pipelines";
+    /** Compacted, one partition: registrations are few, and one partition keeps them in order. */
+    public Topic<PipelineRegistered> pipelines() {
+        return new Topic<>(prefix + "pipelines", PipelineRegistered.class, 1, CleanupPolicy.COMPACT);
     }
 
-    public String runRequests() {
-        return prefix + "run-requests";
+    public Topic<RunRequested> runRequests() {
+        return deleting("run-requests", RunRequested.class);
     }
 
-    public String commands(String pool) {
-        return prefix + "commands." + pool;
+    /** The commands topic of a worker pool; every pool's carries the same type. */
+    public Topic<StageCommand> commands(String pool) {
+        return new Topic<>(prefix + "commands." + pool, StageCommand.class, COMMAND_PARTITIONS, CleanupPolicy.DELETE);
     }
 
-    public String results() {
-        return prefix + "results";
+    public Topic<StageResult> results() {
+        return deleting("results", StageResult.class);
     }
 
-    public String control() {
-        return prefix + "control";
+    public Topic<Control> control() {
+        return deleting("control", Control.class);
     }
 
-    public String runEvents() {
-        return prefix + "run-events";
+    public Topic<RunEvent> runEvents() {
+        return deleting("run-events", RunEvent.class);
     }
 
-    public String runs() {
-        return prefix + "runs";
+    /** Compacted: the last snapshot of each run, and a tombstone once the engine forgets it. */
+    public Topic<RunSnapshot> runs() {
+        return new Topic<>(prefix + "runs", RunSnapshot.class, RUN_PARTITIONS, CleanupPolicy.COMPACT);
     }
 
-    public String notifications() {
-        return prefix + "notifications";
+    public Topic<Notification> notifications() {
+        return deleting("notifications", Notification.class);
     }
 
-    public String logs() {
-        return prefix + "logs";
+    public Topic<LogBatch> logs() {
+        return deleting("logs", LogBatch.class);
     }
 
-    public String metrics() {
-        return prefix + "metrics";
+    /** Keyed by metric name, not by run. */
+    public Topic<MetricSample> metrics() {
+        return deleting("metrics", MetricSample.class);
     }
 
-    public String deadLetters() {
-        return prefix + "dead-letters";
-    }
-
-    /** The names of the topics a fresh installation needs, for the worker pool {@code default}. */
-    public java.util.List<String> all() {
-        return specs().stream().map(TopicSpec::name).toList();
+    /** The original bytes of records their consumer could not read; the headers say why ({@link DeadLetters}). */
+    public Topic<byte[]> deadLetters() {
+        return deleting("dead-letters", byte[].class);
     }
 
     /**
-     * The topics a fresh installation needs, for the worker pool {@code default}, as they are
-     * created: the local stack, the scheduler and docker-compose's topic list follow this.
+     * The topics a fresh installation needs, with the commands topic of the pool
+     * {@value StageSpec#DEFAULT_POOL}, as they are created: the local stack and
+     * docker-compose's topic list follow this.
      */
-    public java.util.List<TopicSpec> specs() {
-        return java.util.List.of(
-                // One partition: registrations are few, and one partition keeps them in order.
-                new TopicSpec(pipelines(), 1, true),
-                run(runRequests()),
-                commandsSpec("default", COMMAND_PARTITIONS),
-                run(results()),
-                run(control()),
-                run(runEvents()),
-                new TopicSpec(runs(), RUN_PARTITIONS, true),
-                run(notifications()),
-                run(logs()),
-                run(metrics()),
-                run(deadLetters()));
+    public List<Topic<?>> all() {
+        return List.of(pipelines(), runRequests(), commands(StageSpec.DEFAULT_POOL), results(), control(), runEvents(),
+                runs(), notifications(), logs(), metrics(), deadLetters());
     }
 
-    /** The commands topic of a worker pool. */
-    public TopicSpec commandsSpec(String pool, int partitions) {
-        return new TopicSpec(commands(pool), partitions, false);
-    }
-
-    private static TopicSpec run(String name) {
-        return new TopicSpec(name, RUN_PARTITIONS, false);
+    /** Deletes by retention, with {@link #RUN_PARTITIONS} partitions: the layout of every topic but pipelines, runs and commands. */
+    private <V> Topic<V> deleting(String name, Class<V> valueType) {
+        return new Topic<>(prefix + name, valueType, RUN_PARTITIONS, CleanupPolicy.DELETE);
     }
 }

@@ -2,8 +2,8 @@ package dev.stagecoach.worker;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +13,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Every worker of a pool reads every cancel command of the pool, outside the consumer group:
@@ -27,15 +28,16 @@ public final class CancelWatcher implements Runnable {
 
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final String topic;
+    private final Deserializer<StageCommand> commands;
     private final Consumer<StageCommand> cancel;
-    private final AvroSerde<StageCommand> serde = AvroSerde.of(StageCommand.class);
     private volatile boolean stopping;
     private volatile boolean watching;
 
-    public CancelWatcher(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, String topic,
+    public CancelWatcher(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, Topic<StageCommand> topic,
                          Consumer<StageCommand> cancel) {
         this.consumer = consumer;
-        this.topic = topic;
+        this.topic = topic.name();
+        this.commands = topic.valueSerde().deserializer();
         this.cancel = cancel;
     }
 
@@ -87,7 +89,7 @@ public final class CancelWatcher implements Runnable {
     // Unreadable records are the command feed's to dead-letter; here they are only skipped.
     private StageCommand readable(ConsumerRecord<String, byte[]> record) {
         try {
-            return record.value() == null ? null : serde.deserialize(record.topic(), record.value());
+            return record.value() == null ? null : commands.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
             return null;
         }

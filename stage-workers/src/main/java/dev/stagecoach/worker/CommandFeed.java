@@ -2,7 +2,7 @@ package dev.stagecoach.worker;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
-import dev.stagecoach.events.serde.AvroSerde;
+import dev.stagecoach.events.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,17 +54,23 @@ public final class CommandFeed implements Runnable {
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
+    private final Deserializer<StageCommand> commands;
     private final Handler handler;
     private final ExecutorService slotThreads;
     private final Semaphore slots;
-    private final AvroSerde<StageCommand> serde = AvroSerde.of(StageCommand.class);
     private volatile boolean stopping;
     private volatile boolean joined;
 
-    /** @param slotThreads runs at most {@code slots} commands at once and queues the ones in hand */
-    public CommandFeed(Consumer<String, byte[]> consumer, String topic, int slots, ExecutorService slotThreads, Handler handler) {
+    /**
+     * @param consumer reads the values as bytes: the feed decodes them itself, so that a record
+     *     that is no command goes to the handler instead of failing the poll
+     * @param slotThreads runs at most {@code slots} commands at once and queues the ones in hand
+     */
+    public CommandFeed(Consumer<String, byte[]> consumer, Topic<StageCommand> topic, int slots, ExecutorService slotThreads,
+                       Handler handler) {
         this.consumer = consumer;
-        this.topic = topic;
+        this.topic = topic.name();
+        this.commands = topic.valueSerde().deserializer();
         this.handler = handler;
         this.slotThreads = slotThreads;
         this.slots = new Semaphore(inHand(slots));
@@ -175,7 +182,7 @@ public final class CommandFeed implements Runnable {
             if (record.value() == null) {
                 throw new IllegalArgumentException("the record has no value");
             }
-            return serde.deserialize(record.topic(), record.value());
+            return commands.deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
             handler.unreadable(record, e);
             return null;

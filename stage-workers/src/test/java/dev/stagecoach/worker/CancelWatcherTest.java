@@ -5,21 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.testkit.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class CancelWatcherTest {
 
     private final String bootstrap = SharedKafka.bootstrapServers();
-    private final String topic = "commands.cancels-" + UUID.randomUUID();
+    private final Topic<StageCommand> commands = new Topics("cancels-" + UUID.randomUUID() + ".").commands("default");
+    private final String topic = commands.name();
     private final Queue<String> heard = new ConcurrentLinkedQueue<>();
     private CancelWatcher watcher;
     private Thread thread;
@@ -48,7 +44,7 @@ class CancelWatcherTest {
         send(command("before/start/1", CommandAction.CANCEL), "CANCEL");
         watcher = new CancelWatcher(new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer()),
-                topic, command -> heard.add(command.getAttemptId()));
+                commands, command -> heard.add(command.getAttemptId()));
         thread = new Thread(watcher, "cancel-watcher-test");
         thread.start();
         await().atMost(Duration.ofSeconds(30)).until(watcher::watching);
@@ -79,7 +75,7 @@ class CancelWatcherTest {
                 new StringSerializer(), new ByteArraySerializer())) {
             // One partition, so the order of what is heard is the order of sending.
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, 0, command.getRunId(),
-                    AvroSerde.of(StageCommand.class).serialize(topic, command));
+                    commands.valueSerde().serializer().serialize(topic, command));
             if (action != null) {
                 record.headers().add(Topics.COMMAND_ACTION_HEADER, action.getBytes(StandardCharsets.US_ASCII));
             }

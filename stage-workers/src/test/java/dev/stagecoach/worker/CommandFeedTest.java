@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
-import dev.stagecoach.events.serde.AvroSerde;
+import dev.stagecoach.events.Topic;
+import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.SharedKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,7 +49,8 @@ class CommandFeedTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
     private final String bootstrap = SharedKafka.bootstrapServers();
-    private final String topic = "commands.feed-" + UUID.randomUUID();
+    private final Topic<StageCommand> commands = new Topics("feed-" + UUID.randomUUID() + ".").commands("default");
+    private final String topic = commands.name();
     private final String group = "workers-" + UUID.randomUUID();
     private final List<Running> feeds = new ArrayList<>();
 
@@ -122,7 +123,7 @@ class CommandFeedTest {
         Queue<String> executed = new ConcurrentLinkedQueue<>();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(topic, 0, "poison", "not avro".getBytes()));
-            producer.send(new ProducerRecord<>(topic, 0, "x", AvroSerde.of(StageCommand.class).serialize(topic, execute("x/s/1"))));
+            producer.send(new ProducerRecord<>(topic, 0, "x", encode(execute("x/s/1"))));
         }
         start(2, new CommandFeed.Handler() {
             @Override
@@ -149,7 +150,7 @@ class CommandFeedTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, CommandFeed.inHand(slots)), new StringDeserializer(), new ByteArrayDeserializer());
-        CommandFeed feed = new CommandFeed(consumer, topic, slots, threads, handler);
+        CommandFeed feed = new CommandFeed(consumer, commands, slots, threads, handler);
         Thread thread = new Thread(feed, "feed-" + feeds.size());
         thread.start();
         Running running = new Running(feed, thread, threads);
@@ -172,10 +173,13 @@ class CommandFeedTest {
     private void send(List<StageCommand> commands, Integer partition) {
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (StageCommand command : commands) {
-                producer.send(new ProducerRecord<>(topic, partition, command.getRunId(),
-                        AvroSerde.of(StageCommand.class).serialize(topic, command)));
+                producer.send(new ProducerRecord<>(topic, partition, command.getRunId(), encode(command)));
             }
         }
+    }
+
+    private byte[] encode(StageCommand command) {
+        return commands.valueSerde().serializer().serialize(topic, command);
     }
 
     private KafkaProducer<String, byte[]> producer() {

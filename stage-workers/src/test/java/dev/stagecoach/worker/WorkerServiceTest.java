@@ -8,7 +8,8 @@ import dev.stagecoach.events.Outcome;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
-import dev.stagecoach.events.serde.AvroSerde;
+import dev.stagecoach.events.Topic;
+import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -37,22 +38,26 @@ import org.junit.jupiter.api.Test;
         value = "stagecoach.commands.default:2,stagecoach.results:2,stagecoach.logs,stagecoach.dead-letters"))
 class WorkerServiceTest {
 
+    private static final Topics TOPICS = new Topics(Topics.DEFAULT_PREFIX);
+    private static final Topic<StageCommand> COMMANDS = TOPICS.commands("default");
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
     @Test
     void commandOnTheTopicIsExecutedAndReportedWithItsAttemptId() {
         String runId = UUID.randomUUID().toString();
-        send(runId + "/build", new AvroSerde<>(StageCommand.class).serialize("", StageCommand.newBuilder()
+        send(runId + "/build", COMMANDS.valueSerde().serializer().serialize(COMMANDS.name(), StageCommand.newBuilder()
                 .setRunId(runId).setStage("build").setAttempt(1).setAttemptId(runId + "/build/1")
                 .setAction(CommandAction.EXECUTE).setKind("shell").setCommand("echo \"built $PARAM_V\"")
                 .setEnv(Map.of("PARAM_V", "7")).setTimeoutMillis(30_000).setIssuedAt(Instant.now()).build()));
 
         List<StageResult> results = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer("stagecoach.results")) {
+        Topic<StageResult> resultsTopic = TOPICS.results();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(resultsTopic.name())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    StageResult result = AvroSerde.of(StageResult.class).deserialize(r.topic(), r.value());
+                    StageResult result = resultsTopic.valueSerde().deserializer().deserialize(r.topic(), r.value());
                     if (result.getRunId().equals(runId)) {
                         assertThat(r.key()).isEqualTo(runId);
                         results.add(result);
@@ -72,7 +77,7 @@ class WorkerServiceTest {
     void unreadableCommandGoesToTheDeadLetterTopicAndTheWorkerCarriesOn() {
         String key = "poison-" + UUID.randomUUID();
         send(key, "definitely not avro".getBytes());
-        try (KafkaConsumer<String, byte[]> consumer = consumer("stagecoach.dead-letters")) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(TOPICS.deadLetters().name())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(record.key())) {
@@ -88,7 +93,7 @@ class WorkerServiceTest {
     private void send(String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("stagecoach.commands.default", key, value));
+            producer.send(new ProducerRecord<>(COMMANDS.name(), key, value));
         }
     }
 

@@ -1,17 +1,15 @@
 package dev.stagecoach.scheduler.api;
 
-import dev.stagecoach.events.serde.EventCodec;
+import dev.stagecoach.events.Topic;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,7 +26,6 @@ public class EventPublisher {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private final Map<Class<?>, EventCodec<?>> codecs = new ConcurrentHashMap<>();
     private KafkaProducer<String, byte[]> producer;
 
     @PostConstruct
@@ -47,10 +44,9 @@ public class EventPublisher {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    public <T extends SpecificRecord> void publish(String topic, String key, T event) {
-        EventCodec<T> codec = (EventCodec<T>) codecs.computeIfAbsent(event.getClass(), c -> EventCodec.of((Class<T>) c));
-        send(new ProducerRecord<>(topic, key, codec.encode(event)));
+    /** Writes an event in its topic's format. */
+    public <T> void publish(Topic<T> topic, String key, T event) {
+        send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), event)));
     }
 
     /** Writes a record as it is, e.g. a dead letter with its original bytes and headers. */

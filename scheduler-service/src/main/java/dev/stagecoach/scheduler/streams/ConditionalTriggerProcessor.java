@@ -4,8 +4,8 @@ import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunRequested;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.scheduler.triggers.ConditionWatch;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,7 +40,7 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
 
     private final String sourceTopic;
     private final PipelineChanges pipelineChanges;
-    private final AvroSerde<MetricSample> samples = AvroSerde.of(MetricSample.class);
+    private final Deserializer<MetricSample> samples;
     private final Definitions definitions;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PipelineRegistered> pipelines;
@@ -50,8 +51,9 @@ final class ConditionalTriggerProcessor implements Processor<String, byte[], Str
     private record Watched(String pipeline, Trigger.Conditional trigger, String key) {
     }
 
-    ConditionalTriggerProcessor(String sourceTopic, PipelineChanges pipelineChanges, PipelineRevisions revisions) {
-        this.sourceTopic = sourceTopic;
+    ConditionalTriggerProcessor(Topic<MetricSample> source, PipelineChanges pipelineChanges, PipelineRevisions revisions) {
+        this.sourceTopic = source.name();
+        this.samples = source.valueSerde().deserializer();
         this.pipelineChanges = pipelineChanges;
         this.definitions = new Definitions(revisions);
     }

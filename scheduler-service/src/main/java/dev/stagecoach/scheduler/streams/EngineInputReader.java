@@ -4,10 +4,11 @@ import dev.stagecoach.events.Control;
 import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads the records of the engine's input topics, each as the event type its topic carries.
@@ -30,16 +31,16 @@ final class EngineInputReader {
     private final Map<String, Reading> byTopic;
 
     EngineInputReader(Topics topics) {
-        AvroSerde<RunRequested> requests = AvroSerde.of(RunRequested.class);
-        AvroSerde<StageResult> results = AvroSerde.of(StageResult.class);
-        AvroSerde<Control> control = AvroSerde.of(Control.class);
         this.byTopic = Map.of(
-                topics.runRequests(), new Reading("RunRequested", bytes -> requests.deserialize(topics.runRequests(), bytes),
-                        value -> ((RunRequested) value).getRunId()),
-                topics.results(), new Reading("StageResult", bytes -> results.deserialize(topics.results(), bytes),
-                        value -> ((StageResult) value).getRunId()),
-                topics.control(), new Reading("Control", bytes -> control.deserialize(topics.control(), bytes),
-                        value -> ((Control) value).getRunId()));
+                topics.runRequests().name(), reading(topics.runRequests(), RunRequested::getRunId),
+                topics.results().name(), reading(topics.results(), StageResult::getRunId),
+                topics.control().name(), reading(topics.control(), Control::getRunId));
+    }
+
+    private static <V> Reading reading(Topic<V> topic, Function<V, String> runId) {
+        Deserializer<V> values = topic.valueSerde().deserializer();
+        return new Reading(topic.valueType().getSimpleName(), bytes -> values.deserialize(topic.name(), bytes),
+                value -> runId.apply(topic.valueType().cast(value)));
     }
 
     /**

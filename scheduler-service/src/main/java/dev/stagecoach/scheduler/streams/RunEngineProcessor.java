@@ -241,7 +241,7 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     }
 
     private void forwardCommand(String key, StageCommand command, Instant now) {
-        String topic = topics.commands(command.getPool());
+        String topic = topics.commands(command.getPool()).name();
         if (!commandTopics.exists(topic)) {
             // The attempt's start timeout fails it with a reason that names the pool.
             LOG.warnf("run=%s stage=%s: no topic %s for pool \"%s\"; the %s command is not sent (register the pipeline again to create it)",

@@ -3,13 +3,9 @@ package dev.stagecoach.scheduler.streams;
 import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.AvroSerde;
-import dev.stagecoach.events.serde.Serdes.NotificationSerde;
-import dev.stagecoach.events.serde.Serdes.RunEventSerde;
-import dev.stagecoach.events.serde.Serdes.RunRequestedSerde;
-import dev.stagecoach.events.serde.Serdes.RunSnapshotSerde;
-import dev.stagecoach.events.serde.Serdes.StageCommandSerde;
+import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.DeploymentSecrets;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.EventPublisher;
@@ -23,10 +19,9 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -85,60 +80,66 @@ public class RunEngineTopology {
     public static Topology build(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings,
                                  CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters,
                                  PipelineRevisions revisions) {
-        StringDeserializer keys = new StringDeserializer();
-        ByteArrayDeserializer bytes = new ByteArrayDeserializer();
-        StringSerializer keyWriter = new StringSerializer();
         Topology topology = new Topology();
         PipelineChanges pipelineChanges = new PipelineChanges();
 
+        Topic<PipelineRegistered> pipelines = topics.pipelines();
         topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIPELINES_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(), AvroSerde.of(PipelineRegistered.class))
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIPELINES_STORE), pipelines.keySerde(), pipelines.valueSerde())
                         .withLoggingDisabled(),
-                "pipelines-in", keys, bytes, topics.pipelines(),
-                "pipelines-updater", () -> new PipelineStoreUpdater(pipelineChanges, topics.deadLetters(), pipelineDeadLetters));
+                "pipelines-in", pipelines.keySerde().deserializer(), new ByteArrayDeserializer(), pipelines.name(),
+                "pipelines-updater", () -> new PipelineStoreUpdater(pipelineChanges, pipelines, topics.deadLetters().name(), pipelineDeadLetters));
 
-        // Raw bytes in: the engine reads them itself and dead-letters what it cannot read
-        // (a record that fails a source's deserializer would stop the stream thread).
-        topology.addSource("run-requests-in", keys, bytes, topics.runRequests());
-        topology.addSource("results-in", keys, bytes, topics.results());
-        topology.addSource("control-in", keys, bytes, topics.control());
+        addRawSource(topology, "run-requests-in", topics.runRequests());
+        addRawSource(topology, "results-in", topics.results());
+        addRawSource(topology, "control-in", topics.control());
 
         topology.addProcessor(ENGINE, () -> new RunEngineProcessor(topics, timing, secrets, settings, commandTopics, revisions),
                 "run-requests-in", "results-in", "control-in");
         // Cached: a run that changes several times within one commit interval (a wide fan-out does)
         // writes its state to RocksDB and the changelog once, not once per change.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNS_STORE),
-                org.apache.kafka.common.serialization.Serdes.String(), new RunStateSerde()).withCachingEnabled(), ENGINE);
+                Serdes.String(), new RunStateSerde()).withCachingEnabled(), ENGINE);
         // Cached too: a stage's deadline is usually scheduled and cancelled within one commit, and
         // then neither reaches RocksDB nor the changelog.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
-                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String())
-                .withCachingEnabled(), ENGINE);
+                Serdes.String(), Serdes.String()).withCachingEnabled(), ENGINE);
 
-        topology.addSink(COMMANDS_SINK, (key, value, context) -> topics.commands(((StageCommand) value).getPool()),
-                keyWriter, anyValue(new StageCommandSerde()), ENGINE);
-        topology.addSink(RUN_EVENTS_SINK, topics.runEvents(), keyWriter, anyValue(new RunEventSerde()), ENGINE);
-        topology.addSink(RUNS_SINK, topics.runs(), keyWriter, anyValue(new RunSnapshotSerde()), ENGINE);
-        topology.addSink(NOTIFICATIONS_SINK, topics.notifications(), keyWriter, anyValue(new NotificationSerde()), ENGINE);
+        // Each pool has its own commands topic; they all carry what the default pool's does.
+        Topic<StageCommand> commands = topics.commands(StageSpec.DEFAULT_POOL);
+        topology.addSink(COMMANDS_SINK, (key, value, context) -> topics.commands(((StageCommand) value).getPool()).name(),
+                commands.keySerde().serializer(), values(commands), ENGINE);
+        addSink(topology, RUN_EVENTS_SINK, topics.runEvents(), ENGINE);
+        addSink(topology, RUNS_SINK, topics.runs(), ENGINE);
+        addSink(topology, NOTIFICATIONS_SINK, topics.notifications(), ENGINE);
 
         // Conditional triggers: metric samples in, run requests (back to the engine's own source) and dead letters out.
-        topology.addSource("metrics-in", keys, bytes, topics.metrics());
+        addRawSource(topology, "metrics-in", topics.metrics());
         topology.addProcessor(CONDITIONAL_TRIGGERS, () -> new ConditionalTriggerProcessor(topics.metrics(), pipelineChanges, revisions),
                 "metrics-in");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATCHES_STORE),
-                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.String()),
-                CONDITIONAL_TRIGGERS);
-        topology.addSink(RUN_REQUESTS_SINK, topics.runRequests(), keyWriter, anyValue(new RunRequestedSerde()), CONDITIONAL_TRIGGERS);
-        topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), keyWriter, anyValue(org.apache.kafka.common.serialization.Serdes.ByteArray()),
-                ENGINE, CONDITIONAL_TRIGGERS);
+                Serdes.String(), Serdes.String()), CONDITIONAL_TRIGGERS);
+        addSink(topology, RUN_REQUESTS_SINK, topics.runRequests(), CONDITIONAL_TRIGGERS);
+        addSink(topology, DEAD_LETTERS_SINK, topics.deadLetters(), ENGINE, CONDITIONAL_TRIGGERS);
         return topology;
     }
 
-    /** The engine forwards values of several types; each sink receives only its own. */
+    /**
+     * Raw bytes in: the processor reads them itself and dead-letters what it cannot read (a
+     * record that fails a source's deserializer would stop the stream thread).
+     */
+    private static void addRawSource(Topology topology, String name, Topic<?> topic) {
+        topology.addSource(name, topic.keySerde().deserializer(), new ByteArrayDeserializer(), topic.name());
+    }
+
+    private static void addSink(Topology topology, String name, Topic<?> topic, String... parents) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), values(topic), parents);
+    }
+
+    /** The engine forwards values of several types; each sink receives only its topic's. */
     @SuppressWarnings("unchecked")
-    private static Serializer<Object> anyValue(Serde<?> serde) {
-        return (Serializer<Object>) serde.serializer();
+    private static Serializer<Object> values(Topic<?> topic) {
+        return (Serializer<Object>) topic.valueSerde().serializer();
     }
 
     /**
@@ -152,12 +153,16 @@ public class RunEngineTopology {
         private final PipelineChanges changes;
         private final String deadLetterTopic;
         private final Consumer<ProducerRecord<String, byte[]>> deadLetters;
-        private final AvroSerde<PipelineRegistered> registrations = AvroSerde.of(PipelineRegistered.class);
+        private final String pipelinesTopic;
+        private final Deserializer<PipelineRegistered> registrations;
         private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
         private KeyValueStore<String, PipelineRegistered> store;
 
-        PipelineStoreUpdater(PipelineChanges changes, String deadLetterTopic, Consumer<ProducerRecord<String, byte[]>> deadLetters) {
+        PipelineStoreUpdater(PipelineChanges changes, Topic<PipelineRegistered> pipelines, String deadLetterTopic,
+                             Consumer<ProducerRecord<String, byte[]>> deadLetters) {
             this.changes = changes;
+            this.pipelinesTopic = pipelines.name();
+            this.registrations = pipelines.valueSerde().deserializer();
             this.deadLetterTopic = deadLetterTopic;
             this.deadLetters = deadLetters;
         }
@@ -176,7 +181,7 @@ public class RunEngineTopology {
             }
             PipelineRegistered registered;
             try {
-                registered = record.value() == null ? null : registrations.deserialize(deadLetterTopic, record.value());
+                registered = record.value() == null ? null : registrations.deserialize(pipelinesTopic, record.value());
             } catch (RuntimeException e) {
                 deadLetter(record, "record value is not readable as a PipelineRegistered: " + DeadLetters.describe(e));
                 return;

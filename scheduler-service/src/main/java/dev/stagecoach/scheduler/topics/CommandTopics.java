@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.topics;
 
-import dev.stagecoach.events.TopicSpec;
+import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.StageSpec;
@@ -97,9 +98,8 @@ public final class CommandTopics implements AutoCloseable {
     }
 
     private NewTopic newTopic(String pool) {
-        TopicSpec spec = topics.commandsSpec(pool, partitions);
-        return new NewTopic(spec.name(), spec.partitions(), replicationFactor)
-                .configs(Map.of("cleanup.policy", spec.cleanupPolicy(), "min.insync.replicas", String.valueOf(minInsyncReplicas)));
+        Topic<StageCommand> topic = topics.commands(pool).withPartitions(partitions);
+        return new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(topic.configs(minInsyncReplicas));
     }
 
     // The controller answers before every broker has applied the new topic; the engine's

@@ -1,7 +1,7 @@
 package dev.stagecoach.scheduler.topics;
 
 import dev.stagecoach.events.PipelineRegistered;
-import dev.stagecoach.events.serde.EventCodec;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.pipeline.LoadResult;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,16 +37,17 @@ public final class RegisteredPools {
      *
      * @param revisions where the registrations are parsed, so that the engine finds them parsed when their runs come
      */
-    public static SortedSet<String> read(String bootstrapServers, String pipelinesTopic, Duration within, PipelineRevisions revisions) {
+    public static SortedSet<String> read(String bootstrapServers, Topic<PipelineRegistered> pipelines, Duration within, PipelineRevisions revisions) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "stagecoach-scheduler-pools");
-        EventCodec<PipelineRegistered> codec = EventCodec.of(PipelineRegistered.class);
         Map<String, byte[]> latest = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(pipelinesTopic, within);
+        // Bytes first, decoded once the topic is read: only the latest registration of each pipeline counts.
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, pipelines.keySerde().deserializer(),
+                new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(pipelines.name(), within);
             if (infos == null || infos.isEmpty()) {
                 return new TreeSet<>();
             }
@@ -57,19 +58,20 @@ public final class RegisteredPools {
             Instant giveUp = Instant.now().plus(within);
             while (!partitions.stream().allMatch(p -> consumer.position(p, within) >= ends.get(p))) {
                 if (Instant.now().isAfter(giveUp)) {
-                    throw new IllegalStateException(pipelinesTopic + " was not read to its end within " + within.toSeconds() + " s");
+                    throw new IllegalStateException(pipelines.name() + " was not read to its end within " + within.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     latest.put(record.key(), record.value());
                 }
             }
         }
+        Deserializer<PipelineRegistered> registrations = pipelines.valueSerde().deserializer();
         SortedSet<String> pools = new TreeSet<>();
         latest.forEach((name, bytes) -> {
             if (bytes == null) {
                 return;
             }
-            PipelineRegistered registered = codec.decode(bytes);
+            PipelineRegistered registered = registrations.deserialize(pipelines.name(), bytes);
             LoadResult loaded = revisions.loaded(name, registered.getRevision(), registered.getYaml());
             if (loaded.ok()) {
                 pools.addAll(CommandTopics.poolsOf(loaded.orThrow()));

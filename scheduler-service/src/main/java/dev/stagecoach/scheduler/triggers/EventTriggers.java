@@ -95,7 +95,7 @@ public class EventTriggers implements EventTriggerFeed.Handler {
     public void unreadable(ConsumerRecord<String, byte[]> record, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         DeadLetters.addTo(headers, reason, record.topic(), record.partition(), record.offset(), CONSUMER_NAME);
-        publisher.send(new ProducerRecord<>(config.topics().deadLetters(), null, record.key(), record.value(), headers));
+        publisher.send(new ProducerRecord<>(config.topics().deadLetters().name(), null, record.key(), record.value(), headers));
         LOG.warnf("unreadable event dead-lettered topic=%s partition=%d offset=%d reason=\"%s\"",
                 record.topic(), record.partition(), record.offset(), reason);
     }

@@ -8,16 +8,11 @@ import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.triggers.ConditionWatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -39,7 +34,8 @@ class ConditionalTriggerTopologyTest {
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, PipelineRegistered> pipelines;
-    private TestInputTopic<String, byte[]> metrics;
+    private TestInputTopic<String, MetricSample> metrics;
+    private TestInputTopic<String, byte[]> rawMetrics;
     private TestOutputTopic<String, RunRequested> requests;
     private TestOutputTopic<String, byte[]> deadLetters;
     private int revision;
@@ -47,10 +43,11 @@ class ConditionalTriggerTopologyTest {
     @BeforeEach
     void start() throws Exception {
         driver = TestDrivers.of(TOPICS, "conditional-topology-test", T0);
-        pipelines = driver.createInputTopic(TOPICS.pipelines(), new StringSerializer(), AvroSerde.of(PipelineRegistered.class));
-        metrics = driver.createInputTopic(TOPICS.metrics(), new StringSerializer(), new ByteArraySerializer());
-        requests = driver.createOutputTopic(TOPICS.runRequests(), new StringDeserializer(), AvroSerde.of(RunRequested.class));
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer());
+        pipelines = TestDrivers.input(driver, TOPICS.pipelines());
+        metrics = TestDrivers.input(driver, TOPICS.metrics());
+        rawMetrics = TestDrivers.rawInput(driver, TOPICS.metrics());
+        requests = TestDrivers.output(driver, TOPICS.runRequests());
+        deadLetters = TestDrivers.output(driver, TOPICS.deadLetters());
     }
 
     @AfterEach
@@ -87,7 +84,7 @@ class ConditionalTriggerTopologyTest {
     @Test
     void unreadableSampleIsDeadLetteredAndTheNextOneIsJudged() {
         register(WATCHER.formatted(100));
-        metrics.pipeInput("queue.depth", "{\"value\": 150}".getBytes(StandardCharsets.UTF_8));
+        rawMetrics.pipeInput("queue.depth", "{\"value\": 150}".getBytes(StandardCharsets.UTF_8));
         sample(0, 150);
 
         var deadLetter = deadLetters.readRecord();
@@ -104,8 +101,8 @@ class ConditionalTriggerTopologyTest {
     }
 
     private void sample(int second, double value) {
-        metrics.pipeInput("queue.depth", AvroSerde.of(MetricSample.class).serialize(TOPICS.metrics(), MetricSample.newBuilder()
-                .setMetric("queue.depth").setValue(value).setAt(T0.plusSeconds(second)).build()));
+        metrics.pipeInput("queue.depth", MetricSample.newBuilder()
+                .setMetric("queue.depth").setValue(value).setAt(T0.plusSeconds(second)).build());
     }
 
     private static Trigger.Conditional trigger(double threshold) {

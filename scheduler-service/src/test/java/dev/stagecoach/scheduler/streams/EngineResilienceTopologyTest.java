@@ -16,7 +16,6 @@ import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.RunStatus;
@@ -30,9 +29,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -82,21 +79,19 @@ class EngineResilienceTopologyTest {
     @BeforeEach
     void start() throws Exception {
         // The gpu pool has no commands topic: nobody serves it.
-        CommandTopicCheck onlyDefault = topic -> topic.equals(TOPICS.commands("default"));
+        CommandTopicCheck onlyDefault = topic -> topic.equals(TOPICS.commands("default").name());
         driver = TestDrivers.of(RunEngineTopology.build(TOPICS, new EngineTiming(Duration.ofMillis(100), Duration.ZERO),
                 SecretSource.NONE, new EngineSettings(START_TIMEOUT, RETENTION), onlyDefault, pipelineDeadLetters::add),
                 "resilience-test", START);
-        StringSerializer keys = new StringSerializer();
-        rawPipelines = driver.createInputTopic(TOPICS.pipelines(), keys, new ByteArraySerializer());
-        requests = driver.createInputTopic(TOPICS.runRequests(), keys, AvroSerde.of(RunRequested.class));
-        results = driver.createInputTopic(TOPICS.results(), keys, AvroSerde.of(StageResult.class));
-        control = driver.createInputTopic(TOPICS.control(), keys, AvroSerde.of(Control.class));
-        StringDeserializer keyReader = new StringDeserializer();
-        commands = driver.createOutputTopic(TOPICS.commands("default"), keyReader, AvroSerde.of(StageCommand.class));
-        gpuCommands = driver.createOutputTopic(TOPICS.commands("gpu"), keyReader, AvroSerde.of(StageCommand.class));
-        runEvents = driver.createOutputTopic(TOPICS.runEvents(), keyReader, AvroSerde.of(RunEvent.class));
-        runs = driver.createOutputTopic(TOPICS.runs(), keyReader, AvroSerde.of(RunSnapshot.class));
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), keyReader, new ByteArrayDeserializer());
+        rawPipelines = TestDrivers.rawInput(driver, TOPICS.pipelines());
+        requests = TestDrivers.input(driver, TOPICS.runRequests());
+        results = TestDrivers.input(driver, TOPICS.results());
+        control = TestDrivers.input(driver, TOPICS.control());
+        commands = TestDrivers.output(driver, TOPICS.commands("default"));
+        gpuCommands = TestDrivers.output(driver, TOPICS.commands("gpu"));
+        runEvents = TestDrivers.output(driver, TOPICS.runEvents());
+        runs = TestDrivers.output(driver, TOPICS.runs());
+        deadLetters = TestDrivers.output(driver, TOPICS.deadLetters());
         register("sturdy", 1, PIPELINE);
     }
 
@@ -126,7 +121,7 @@ class EngineResilienceTopologyTest {
 
     @Test
     void aRecordWithoutValueOrUnderAnotherKeyThanItsRunIdIsDeadLettered() {
-        TestInputTopic<String, byte[]> raw = driver.createInputTopic(TOPICS.runRequests(), new StringSerializer(), new ByteArraySerializer());
+        TestInputTopic<String, byte[]> raw = TestDrivers.rawInput(driver, TOPICS.runRequests());
         raw.pipeInput("run-1", (byte[]) null);
         requests.pipeInput("someone-else", requestFor("run-1"));
 
@@ -142,8 +137,8 @@ class EngineResilienceTopologyTest {
         rawPipelines.pipeInput("sturdy", "not avro".getBytes(StandardCharsets.UTF_8));
 
         assertThat(pipelineDeadLetters).singleElement().satisfies(dead -> {
-            assertThat(dead.topic()).isEqualTo(TOPICS.deadLetters());
-            assertThat(header(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.pipelines());
+            assertThat(dead.topic()).isEqualTo(TOPICS.deadLetters().name());
+            assertThat(header(dead.headers(), DeadLetters.TOPIC)).isEqualTo(TOPICS.pipelines().name());
             assertThat(header(dead.headers(), DeadLetters.REASON)).startsWith("record value is not readable as a PipelineRegistered");
         });
         request("run-1");
@@ -277,8 +272,7 @@ class EngineResilienceTopologyTest {
     }
 
     private void register(String name, int revision, String yaml) {
-        TestInputTopic<String, PipelineRegistered> typed = driver.createInputTopic(TOPICS.pipelines(), new StringSerializer(),
-                AvroSerde.of(PipelineRegistered.class));
+        TestInputTopic<String, PipelineRegistered> typed = TestDrivers.input(driver, TOPICS.pipelines());
         typed.pipeInput(name, PipelineRegistered.newBuilder().setName(name).setRevision(revision).setYaml(yaml)
                 .setSha256("sha-" + revision).setRegisteredAt(START).build());
     }

@@ -12,15 +12,12 @@ import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.StageSnapshot;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.report.RunReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -47,9 +44,9 @@ class FanoutTopologyTest {
     @BeforeEach
     void start() throws Exception {
         driver = TestDrivers.of(TOPICS, "fanout-topology-test", START);
-        results = driver.createInputTopic(TOPICS.results(), new StringSerializer(), AvroSerde.of(StageResult.class));
-        commands = driver.createOutputTopic(TOPICS.commands("default"), new StringDeserializer(), AvroSerde.of(StageCommand.class));
-        runs = driver.createOutputTopic(TOPICS.runs(), new StringDeserializer(), AvroSerde.of(RunSnapshot.class));
+        results = TestDrivers.input(driver, TOPICS.results());
+        commands = TestDrivers.output(driver, TOPICS.commands("default"));
+        runs = TestDrivers.output(driver, TOPICS.runs());
     }
 
     @AfterEach
@@ -80,10 +77,10 @@ class FanoutTopologyTest {
                       env: {COVERAGE: "${{ stages.test.metrics.coverage }}"}
                       run: echo "$COVERAGE"
                 """.formatted(aggregation);
-        driver.createInputTopic(TOPICS.pipelines(), new StringSerializer(), AvroSerde.of(PipelineRegistered.class))
+        TestDrivers.input(driver, TOPICS.pipelines())
                 .pipeInput("cover", PipelineRegistered.newBuilder().setName("cover").setRevision(1).setYaml(yaml)
                         .setSha256("c").setRegisteredAt(START).build());
-        driver.createInputTopic(TOPICS.runRequests(), new StringSerializer(), AvroSerde.of(RunRequested.class))
+        TestDrivers.input(driver, TOPICS.runRequests())
                 .pipeInput("run-1", RunRequested.newBuilder().setRunId("run-1").setPipeline("cover")
                         .setTrigger(TriggerType.MANUAL).setRequestedBy("test").setRequestedAt(START).build());
 

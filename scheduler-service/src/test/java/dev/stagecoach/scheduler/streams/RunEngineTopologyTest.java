@@ -17,7 +17,6 @@ import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.scheduler.engine.Artifact;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.RunState;
@@ -26,8 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -68,16 +65,14 @@ class RunEngineTopologyTest {
     @BeforeEach
     void start() throws Exception {
         driver = TestDrivers.of(TOPICS, "topology-test", START, SNAPSHOT_INTERVAL);
-        StringSerializer keys = new StringSerializer();
-        pipelines = driver.createInputTopic(TOPICS.pipelines(), keys, AvroSerde.of(PipelineRegistered.class));
-        requests = driver.createInputTopic(TOPICS.runRequests(), keys, AvroSerde.of(RunRequested.class));
-        results = driver.createInputTopic(TOPICS.results(), keys, AvroSerde.of(StageResult.class));
-        control = driver.createInputTopic(TOPICS.control(), keys, AvroSerde.of(Control.class));
-        StringDeserializer keyReader = new StringDeserializer();
-        commands = driver.createOutputTopic(TOPICS.commands("default"), keyReader, AvroSerde.of(StageCommand.class));
-        runs = driver.createOutputTopic(TOPICS.runs(), keyReader, AvroSerde.of(RunSnapshot.class));
-        runEvents = driver.createOutputTopic(TOPICS.runEvents(), keyReader, AvroSerde.of(RunEvent.class));
-        notifications = driver.createOutputTopic(TOPICS.notifications(), keyReader, AvroSerde.of(Notification.class));
+        pipelines = TestDrivers.input(driver, TOPICS.pipelines());
+        requests = TestDrivers.input(driver, TOPICS.runRequests());
+        results = TestDrivers.input(driver, TOPICS.results());
+        control = TestDrivers.input(driver, TOPICS.control());
+        commands = TestDrivers.output(driver, TOPICS.commands("default"));
+        runs = TestDrivers.output(driver, TOPICS.runs());
+        runEvents = TestDrivers.output(driver, TOPICS.runEvents());
+        notifications = TestDrivers.output(driver, TOPICS.notifications());
 
         pipelines.pipeInput("flaky", PipelineRegistered.newBuilder().setName("flaky").setRevision(1).setYaml(FLAKY)
                 .setSha256("x").setRegisteredAt(START).build());

@@ -7,10 +7,8 @@ import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.StageCommand;
-import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.RunState;
@@ -18,8 +16,6 @@ import dev.stagecoach.scheduler.engine.SecretSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -44,7 +40,7 @@ class TakeoverTopologyTest {
         List<KeyValue<String, String>> timers;
         try (TopologyTestDriver previousOwner = driver(Duration.ZERO, START)) {
             StageCommand work = start(previousOwner);
-            previousOwner.createInputTopic(TOPICS.results(), new StringSerializer(), AvroSerde.of(StageResult.class))
+            TestDrivers.input(previousOwner, TOPICS.results())
                     .pipeInput("run-1", TestDrivers.result(work, ResultType.STARTED, null, START));
             running = previousOwner.<String, RunState>getKeyValueStore(RunEngineTopology.RUNS_STORE).get("run-1");
             try (var all = previousOwner.<String, String>getKeyValueStore(RunEngineTopology.TIMERS_STORE).all()) {
@@ -57,13 +53,13 @@ class TakeoverTopologyTest {
             nextOwner.<String, RunState>getKeyValueStore(RunEngineTopology.RUNS_STORE).put("run-1", running);
             KeyValueStore<String, String> timerStore = nextOwner.getKeyValueStore(RunEngineTopology.TIMERS_STORE);
             timers.forEach(timer -> timerStore.put(timer.key, timer.value));
-            var commands = nextOwner.createOutputTopic(TOPICS.commands("default"), new StringDeserializer(), AvroSerde.of(StageCommand.class));
+            var commands = TestDrivers.output(nextOwner, TOPICS.commands("default"));
             StageCommand work = StageCommand.newBuilder().setRunId("run-1").setStage("work").setAttempt(1)
                     .setAttemptId(running.stage("work").attemptId()).setAction(CommandAction.EXECUTE).setPool("default")
                     .setKind("shell").setCommand("").setTimeoutMillis(0).setIssuedAt(START).build();
 
             nextOwner.advanceWallClockTime(Duration.ofMillis(200));
-            nextOwner.createInputTopic(TOPICS.results(), new StringSerializer(), AvroSerde.of(StageResult.class))
+            TestDrivers.input(nextOwner, TOPICS.results())
                     .pipeInput("run-1", TestDrivers.result(work, ResultType.HEARTBEAT, null, takeover));
             nextOwner.advanceWallClockTime(Duration.ofSeconds(heldSeconds + 1));
 
@@ -79,13 +75,13 @@ class TakeoverTopologyTest {
     }
 
     private static StageCommand start(TopologyTestDriver driver) {
-        driver.createInputTopic(TOPICS.pipelines(), new StringSerializer(), AvroSerde.of(PipelineRegistered.class))
+        TestDrivers.input(driver, TOPICS.pipelines())
                 .pipeInput("long", PipelineRegistered.newBuilder().setName("long").setRevision(1).setYaml(PIPELINE)
                         .setSha256("l").setRegisteredAt(START).build());
-        driver.createInputTopic(TOPICS.runRequests(), new StringSerializer(), AvroSerde.of(RunRequested.class))
+        TestDrivers.input(driver, TOPICS.runRequests())
                 .pipeInput("run-1", RunRequested.newBuilder().setRunId("run-1").setPipeline("long")
                         .setTrigger(TriggerType.MANUAL).setRequestedBy("test").setRequestedAt(START).build());
-        return driver.createOutputTopic(TOPICS.commands("default"), new StringDeserializer(), AvroSerde.of(StageCommand.class))
+        return TestDrivers.output(driver, TOPICS.commands("default"))
                 .readValue();
     }
 

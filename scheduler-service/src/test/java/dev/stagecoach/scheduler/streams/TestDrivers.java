@@ -4,13 +4,17 @@ import dev.stagecoach.events.Outcome;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
@@ -35,6 +39,19 @@ final class TestDrivers {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
         return new TopologyTestDriver(topology, props, start);
+    }
+
+    static <V> TestInputTopic<String, V> input(TopologyTestDriver driver, Topic<V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    /** Writes any bytes to the topic, e.g. a record that is not of the topic's type. */
+    static TestInputTopic<String, byte[]> rawInput(TopologyTestDriver driver, Topic<?> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), new ByteArraySerializer());
+    }
+
+    static <V> TestOutputTopic<String, V> output(TopologyTestDriver driver, Topic<V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     }
 
     /** What a worker sends about {@code command}; a failure exits with 1. */

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stagecoach.events.PipelineRegistered;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
-import dev.stagecoach.events.serde.EventCodec;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
@@ -22,8 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,9 +66,10 @@ class CommandTopicsTest {
         commandTopics.ensureFor(load(PIPELINE));
 
         Map<String, TopicDescription> described = admin.describeTopics(
-                List.of(topics.commands("default"), topics.commands("gpu"), topics.commands("cleanup"))).allTopicNames().get();
+                List.of(topics.commands("default").name(), topics.commands("gpu").name(), topics.commands("cleanup").name()))
+                .allTopicNames().get();
         assertThat(described.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(3));
-        ConfigResource gpu = new ConfigResource(ConfigResource.Type.TOPIC, topics.commands("gpu"));
+        ConfigResource gpu = new ConfigResource(ConfigResource.Type.TOPIC, topics.commands("gpu").name());
         assertThat(admin.describeConfigs(List.of(gpu)).all().get().get(gpu).get("min.insync.replicas").value()).isEqualTo("1");
     }
 
@@ -81,7 +80,7 @@ class CommandTopicsTest {
 
         assertThatThrownBy(() -> commandTopics.ensure(List.of("gpu")))
                 .isInstanceOf(CommandTopicException.class)
-                .hasMessageStartingWith("cannot create topic " + topics.commands("gpu") + ": ")
+                .hasMessageStartingWith("cannot create topic " + topics.commands("gpu").name() + ": ")
                 .hasMessageContaining("The target replication factor of 3 cannot be reached because only 1 broker(s) are registered")
                 .satisfies(e -> assertThat(((CommandTopicException) e).invalidName()).isFalse());
     }
@@ -92,25 +91,26 @@ class CommandTopicsTest {
 
         assertThatThrownBy(() -> commandTopics.ensure(List.of("big gpu")))
                 .isInstanceOf(CommandTopicException.class)
-                .hasMessageStartingWith("cannot create topic " + topics.commands("big gpu") + ": ")
+                .hasMessageStartingWith("cannot create topic " + topics.commands("big gpu").name() + ": ")
                 .satisfies(e -> assertThat(((CommandTopicException) e).invalidName()).isTrue());
     }
 
     @Test
     void poolsOfAlreadyRegisteredPipelinesAreReadFromThePipelinesTopic() {
-        SharedKafka.createTopics(1, topics.pipelines());
-        EventCodec<PipelineRegistered> codec = EventCodec.of(PipelineRegistered.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.pipelines(), "pools", codec.encode(PipelineRegistered.newBuilder()
-                    .setName("pools").setRevision(1).setYaml(PIPELINE).setSha256("x").setRegisteredAt(Instant.EPOCH).build())));
-            producer.send(new ProducerRecord<>(topics.pipelines(), "gone", null));
+        Topic<PipelineRegistered> pipelines = topics.pipelines();
+        SharedKafka.createTopics(1, pipelines.name());
+        try (KafkaProducer<String, PipelineRegistered> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()), pipelines.keySerde().serializer(),
+                pipelines.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(pipelines.name(), "pools", PipelineRegistered.newBuilder()
+                    .setName("pools").setRevision(1).setYaml(PIPELINE).setSha256("x").setRegisteredAt(Instant.EPOCH).build()));
+            producer.send(new ProducerRecord<>(pipelines.name(), "gone", null));
         }
 
-        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), topics.pipelines(), Duration.ofSeconds(30), new PipelineRevisions()))
+        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), pipelines, Duration.ofSeconds(30), new PipelineRevisions()))
                 .containsExactly("cleanup", "default", "gpu");
-        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), "ct-none-" + UUID.randomUUID() + ".pipelines", Duration.ofSeconds(5),
-                new PipelineRevisions())).isEmpty();
+        Topic<PipelineRegistered> missing = new Topics("ct-none-" + UUID.randomUUID() + ".").pipelines();
+        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), missing, Duration.ofSeconds(5), new PipelineRevisions())).isEmpty();
     }
 
     private static PipelineDefinition load(String yaml) {

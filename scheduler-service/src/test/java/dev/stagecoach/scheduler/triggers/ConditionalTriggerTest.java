@@ -8,8 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.RunRequested;
+import dev.stagecoach.events.Topic;
+import dev.stagecoach.events.Topics;
 import dev.stagecoach.events.TriggerType;
-import dev.stagecoach.events.serde.AvroSerde;
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.SchedulerFixture;
 import dev.stagecoach.testkit.KafkaBrokerResource;
@@ -38,6 +39,7 @@ class ConditionalTriggerTest {
     private static final String METRIC = "trigger-test.queue.depth";
     private static final Trigger.Conditional TRIGGER = new Trigger.Conditional(METRIC, ">", 100, Duration.ofMinutes(1));
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+    private static final Topic<MetricSample> METRICS = new Topics(Topics.DEFAULT_PREFIX).metrics();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -58,7 +60,7 @@ class ConditionalTriggerTest {
             sample(producer, 30, 160);
             sample(producer, 60, 170);   // held for a minute: the first run
             sample(producer, 90, 180);   // still holding: nothing
-            producer.send(new ProducerRecord<>("stagecoach.metrics", METRIC, "not a sample".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(METRICS.name(), METRIC, "not a sample".getBytes(StandardCharsets.UTF_8)));
             sample(producer, 120, 50);   // went back: re-armed
             sample(producer, 150, 150);
             sample(producer, 180, 40);   // broke the hold before a minute
@@ -87,6 +89,6 @@ class ConditionalTriggerTest {
     private static void sample(KafkaProducer<String, byte[]> producer, int second, double value) {
         MetricSample sample = MetricSample.newBuilder().setMetric(METRIC).setValue(value).setSource("test")
                 .setAt(T0.plusSeconds(second)).build();
-        producer.send(new ProducerRecord<>("stagecoach.metrics", METRIC, AvroSerde.of(MetricSample.class).serialize("", sample)));
+        producer.send(new ProducerRecord<>(METRICS.name(), METRIC, METRICS.valueSerde().serializer().serialize(METRICS.name(), sample)));
     }
 }

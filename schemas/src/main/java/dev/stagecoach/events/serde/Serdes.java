@@ -10,14 +10,55 @@ import dev.stagecoach.events.RunRequested;
 import dev.stagecoach.events.RunSnapshot;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
- * No-argument Serde classes, one per event, for configuration that names a class
- * ({@code value.deserializer=dev.stagecoach.events.serde.Serdes$StageCommandSerde}).
+ * The serde of every value type a topic carries. Each event has a no-argument Serde class here,
+ * for configuration that names a class
+ * ({@code value.deserializer=dev.stagecoach.events.serde.Serdes$StageCommandSerde}); code asks
+ * {@link #of(Class)}, usually through its {@link dev.stagecoach.events.Topic}, and gets an
+ * instance of the same class, so that configured and hand-built clients write the same bytes.
  */
 public final class Serdes {
 
+    private static final Map<Class<?>, Supplier<Serde<?>>> BY_TYPE = Map.ofEntries(
+            Map.entry(RunRequested.class, RunRequestedSerde::new),
+            Map.entry(StageCommand.class, StageCommandSerde::new),
+            Map.entry(StageResult.class, StageResultSerde::new),
+            Map.entry(RunEvent.class, RunEventSerde::new),
+            Map.entry(RunSnapshot.class, RunSnapshotSerde::new),
+            Map.entry(Notification.class, NotificationSerde::new),
+            Map.entry(Control.class, ControlSerde::new),
+            Map.entry(PipelineRegistered.class, PipelineRegisteredSerde::new),
+            Map.entry(LogBatch.class, LogBatchSerde::new),
+            Map.entry(MetricSample.class, MetricSampleSerde::new),
+            // The dead-letter topic keeps the original bytes of whatever could not be read.
+            Map.entry(byte[].class, org.apache.kafka.common.serialization.Serdes.ByteArraySerde::new));
+
+    // One instance per type: a serde holds nothing but its schemas (the Avro encoder and decoder
+    // are thread-safe), and building one parses every released schema of its type.
+    private static final Map<Class<?>, Serde<?>> SHARED = new ConcurrentHashMap<>();
+
     private Serdes() {
+    }
+
+    /** Whether {@link #of(Class)} has a serde for values of this type. */
+    public static boolean known(Class<?> type) {
+        return BY_TYPE.containsKey(type);
+    }
+
+    /** @throws IllegalArgumentException when no topic carries values of this type */
+    @SuppressWarnings("unchecked")
+    public static <V> Serde<V> of(Class<V> type) {
+        Supplier<Serde<?>> serde = BY_TYPE.get(type);
+        if (serde == null) {
+            throw new IllegalArgumentException("no serde for values of type " + type.getName()
+                    + "; a topic carries one of the events of EventTypes.ALL, or bytes");
+        }
+        return (Serde<V>) SHARED.computeIfAbsent(type, t -> serde.get());
     }
 
     public static final class RunRequestedSerde extends AvroSerde<RunRequested> {

@@ -20,7 +20,7 @@ import org.apache.avro.specific.SpecificRecord;
  * Events with every field set to a value other than its default, derived from the schema, so
  * that a field added to any event is covered by the round-trip and compatibility tests at once.
  */
-final class EventSamples {
+public final class EventSamples {
 
     private static final Instant AT = Instant.parse("2025-03-14T09:26:53.589Z");
 
@@ -28,7 +28,7 @@ final class EventSamples {
     }
 
     /** An instance of the generated class, in the Java types its setters take (Instant, enums, ...). */
-    static <T extends SpecificRecord> T populated(Class<T> type) {
+    public static <T extends SpecificRecord> T populated(Class<T> type) {
         return type.cast(value(EventTypes.schemaOf(type), "", null, SpecificData.getForClass(type)));
     }
 

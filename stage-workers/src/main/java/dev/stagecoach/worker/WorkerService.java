@@ -4,6 +4,7 @@ import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.pipeline.Options;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -37,13 +37,14 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * The worker's edge: stage commands in through a {@link CommandFeed} and a {@link CancelWatcher},
- * results and logs out. Ready once the feed has joined the pool's consumer group and the watcher
- * reads every partition.
+ * The worker service's wiring: builds the {@link StageRunner} with its stage kinds, feeds it
+ * stage commands through a {@link CommandFeed} and cancels through a {@link CancelWatcher},
+ * and sends its results and logs out. Ready once the feed has joined the pool's consumer group
+ * and the watcher reads every partition.
  */
 @ApplicationScoped
 @Readiness
-public class CommandConsumer implements ResultSink, HealthCheck {
+public class WorkerService implements ResultSink, HealthCheck {
 
     /** Every property under this prefix is handed to the command consumer, e.g. {@code stagecoach.command-consumer.fetch.max.wait.ms}. */
     static final String CONSUMER_PREFIX = "stagecoach.command-consumer.";
@@ -78,11 +79,11 @@ public class CommandConsumer implements ResultSink, HealthCheck {
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir(), config.artifactRetention(), Clock.systemUTC());
         artifacts.sweep();
         List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts), new HttpStage(), new NoopStage());
-        StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(CommandConsumer::defaultId),
+        StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(WorkerService::defaultId),
                 heartbeats, config.outputTailLines());
-        String topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
-        feed = new CommandFeed(new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer()),
-                topic, config.maxConcurrency(), slotThreads, new CommandFeed.Handler() {
+        Topic<StageCommand> topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
+        feed = new CommandFeed(commandConsumer(topic, consumerProperties()), topic, config.maxConcurrency(), slotThreads,
+                new CommandFeed.Handler() {
                     @Override
                     public void execute(StageCommand command) {
                         runner.execute(command);
@@ -95,8 +96,7 @@ public class CommandConsumer implements ResultSink, HealthCheck {
                 });
         Map<String, Object> watcherProperties = consumerProperties();
         watcherProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        watcher = new CancelWatcher(new KafkaConsumer<>(watcherProperties, new StringDeserializer(), new ByteArrayDeserializer()),
-                topic, runner::cancel);
+        watcher = new CancelWatcher(commandConsumer(topic, watcherProperties), topic, runner::cancel);
         named("command-feed").newThread(feed).start();
         named("cancel-watcher").newThread(watcher).start();
     }
@@ -128,6 +128,11 @@ public class CommandConsumer implements ResultSink, HealthCheck {
     @Override
     public void logs(LogBatch batch) {
         logs.sendMessageAndForget(KafkaRecord.of(batch.getRunId(), batch));
+    }
+
+    /** Values as bytes: the feed and the watcher decode them themselves, each with its own way of handling what is no command. */
+    private static KafkaConsumer<String, byte[]> commandConsumer(Topic<StageCommand> topic, Map<String, Object> properties) {
+        return new KafkaConsumer<>(properties, topic.keySerde().deserializer(), new ByteArrayDeserializer());
     }
 
     private Map<String, Object> consumerProperties() {
