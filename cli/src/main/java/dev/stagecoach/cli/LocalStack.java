@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final Path stateDir;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, List<String>> jvmArgsByName = new LinkedHashMap<>();
     private final StackFile stackFile;
@@ -413,11 +416,21 @@ public final class LocalStack implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * A port nothing listens on, and that this JVM has not handed out before: the kernel may
+     * offer a port it just offered again once the probe closed it, and two services of one
+     * stack started on the same port would make the second fail (seen in a test run).
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        for (int attempt = 1; ; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port) || attempt == 50) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
+            }
         }
     }
 }

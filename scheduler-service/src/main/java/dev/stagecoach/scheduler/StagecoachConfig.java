@@ -41,15 +41,6 @@ public interface StagecoachConfig {
     @WithDefault("5s")
     Duration timersHeldAfterStart();
 
-    /**
-     * A decision that hands work on (a command, a cancel, a run's end) asks Kafka Streams to
-     * commit at once, so that the worker sees it without waiting for the commit interval; at
-     * most one such commit per this gap, so that a busy engine still commits in batches.
-     * Zero leaves every commit to {@code kafka-streams.commit.interval.ms}.
-     */
-    @WithDefault("5ms")
-    Duration handOffCommitGap();
-
     /** How long a finished run (its state, timers and snapshot) is kept before it is forgotten. */
     @WithDefault("7d")
     Duration retention();

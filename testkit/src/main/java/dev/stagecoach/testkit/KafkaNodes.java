@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -18,6 +20,8 @@ import org.apache.kafka.metadata.storage.Formatter;
 
 /** What starting and stopping in-JVM KRaft nodes needs, for one broker and for a cluster alike. */
 final class KafkaNodes {
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     static final String HOST = "127.0.0.1";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -64,11 +68,17 @@ final class KafkaNodes {
         return false;
     }
 
+    /** A free port this JVM has not handed out before: the kernel may offer a port it just offered again. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port) || attempt == 50) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -45,9 +45,10 @@ final class AttemptLifecycle {
         StageSpec spec = step.spec(stage.name());
         Instant heartbeatBy = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
         Instant resultBy = step.now.plus(spec.timeout()).plus(EngineEvent.DEADLINE_GRACE);
-        step.move(StageChange.START, stage.started(started.worker(), step.now, resultBy, heartbeatBy));
-        step.effect(new Effect.ScheduleTimer(Timers.deadline(stage), resultBy));
-        step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), heartbeatBy));
+        StageState running = stage.started(started.worker(), step.now, resultBy, heartbeatBy);
+        step.move(StageChange.START, running);
+        // One timer per running attempt, not one per deadline: a stage execution writes fewer timer records.
+        step.effect(new Effect.ScheduleTimer(Timers.watch(running), running.attempt().lostAt()));
         step.event("STAGE_STARTED", stage.name(), stage.attempts(), "on worker " + started.worker());
         return Optional.empty();
     }
@@ -62,10 +63,10 @@ final class AttemptLifecycle {
             return RunEngine.refused(Refusal.Kind.REPEATED, "heartbeat for attempt " + heartbeat.attemptId() + " while it is "
                     + stage.status());
         }
-        Instant next = step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT);
-        step.effect(new Effect.CancelTimer(Timers.heartbeat(stage), stage.attempt().heartbeatBy()));
-        step.effect(new Effect.ScheduleTimer(Timers.heartbeat(stage), next));
-        step.put(stage.heartbeat(next));
+        StageState beating = stage.heartbeat(step.now.plus(EngineEvent.HEARTBEAT_TIMEOUT));
+        step.effect(new Effect.CancelTimer(Timers.watch(stage), stage.attempt().lostAt()));
+        step.effect(new Effect.ScheduleTimer(Timers.watch(beating), beating.attempt().lostAt()));
+        step.put(beating);
         return Optional.empty();
     }
 
@@ -154,11 +155,17 @@ final class AttemptLifecycle {
                 attemptFailed(step, stage, ended(step, why));
                 yield Optional.empty();
             }
-            case DEADLINE, HEARTBEAT -> {
-                if (!stage.status().isInFlight()) {
-                    yield obsolete("timer " + timer.timerId() + " fired for an attempt that already ended");
+            case WATCH, DEADLINE, HEARTBEAT -> {
+                if (stage.status() != StageStatus.RUNNING) {
+                    yield obsolete("timer " + timer.timerId() + " fired for an attempt that is not running");
                 }
-                String why = parsed.kind() == Timers.Kind.DEADLINE
+                StageState.Attempt attempt = stage.attempt();
+                boolean outlived = !step.now.isBefore(attempt.resultBy());
+                if (!outlived && step.now.isBefore(attempt.heartbeatBy())) {
+                    // A timer of a state written before one timer watched an attempt, or one a heartbeat moved.
+                    yield obsolete("timer " + timer.timerId() + " fired while attempt " + attempt.id() + " is heard from and within its timeout");
+                }
+                String why = outlived
                         ? "no result within the stage timeout plus " + Durations.format(EngineEvent.DEADLINE_GRACE) + "; the attempt was lost"
                         : "worker " + stage.worker() + " stopped sending heartbeats; the attempt was lost";
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));

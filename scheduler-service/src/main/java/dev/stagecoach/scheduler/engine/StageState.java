@@ -48,6 +48,11 @@ public record StageState(
         Attempt beating(Instant newHeartbeatBy) {
             return new Attempt(id, worker, dispatchedAt, startBy, startedAt, resultBy, newHeartbeatBy);
         }
+
+        /** When a running attempt is lost if nothing changes: the earlier of its two deadlines. */
+        Instant lostAt() {
+            return resultBy.isBefore(heartbeatBy) ? resultBy : heartbeatBy;
+        }
     }
 
     /**

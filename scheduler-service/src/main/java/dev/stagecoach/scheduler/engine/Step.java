@@ -115,8 +115,7 @@ final class Step {
             effects.add(new Effect.CancelTimer(Timers.start(stage), attempt.startBy()));
         }
         if (stage.status() == StageStatus.RUNNING) {
-            effects.add(new Effect.CancelTimer(Timers.deadline(stage), attempt.resultBy()));
-            effects.add(new Effect.CancelTimer(Timers.heartbeat(stage), attempt.heartbeatBy()));
+            effects.add(new Effect.CancelTimer(Timers.watch(stage), attempt.lostAt()));
         }
     }
 

@@ -3,7 +3,13 @@ package dev.stagecoach.scheduler.engine;
 /** Names of the timers the engine sets, and of the attempts they watch. */
 final class Timers {
 
-    enum Kind { RETRY, START, DEADLINE, HEARTBEAT, APPROVAL }
+    /**
+     * WATCH is a running attempt's one timer, due when its worker's silence or its own deadline
+     * would declare it lost, whichever comes first. DEADLINE and HEARTBEAT are the two timers a
+     * running attempt had before; a state written then may still hold them, and they fire as
+     * watches do.
+     */
+    enum Kind { RETRY, START, WATCH, DEADLINE, HEARTBEAT, APPROVAL }
 
     record Parsed(Kind kind, String stage, int attempt) {
     }
@@ -20,12 +26,9 @@ final class Timers {
         return "start:" + stage.attempts() + ":" + stage.name();
     }
 
-    static String deadline(StageState stage) {
-        return "deadline:" + stage.attempts() + ":" + stage.name();
-    }
-
-    static String heartbeat(StageState stage) {
-        return "heartbeat:" + stage.attempts() + ":" + stage.name();
+    /** Fires when a running attempt is lost: its worker fell silent, or it outlived its timeout plus the grace. */
+    static String watch(StageState stage) {
+        return "watch:" + stage.attempts() + ":" + stage.name();
     }
 
     static String approval(StageState stage) {

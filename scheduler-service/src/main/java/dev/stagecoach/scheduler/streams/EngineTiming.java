@@ -10,14 +10,11 @@ import java.time.Duration;
  * @param timersHeldAfterStart how long a task that has just started (or taken over runs from
  *     another instance) lets its records catch up before its timers fire: heartbeats that waited
  *     while no instance owned the runs must count before a heartbeat deadline does
- * @param handOffCommitGap the least time between two commits the engine asks for when it hands
- *     work on ({@link CommitPacing}); zero leaves every commit to the commit interval
  */
-public record EngineTiming(Duration timerResolution, Duration snapshotInterval, Duration timersHeldAfterStart,
-                           Duration handOffCommitGap) {
+public record EngineTiming(Duration timerResolution, Duration snapshotInterval, Duration timersHeldAfterStart) {
 
-    /** Timers fire from the first look, commits come by interval: for tests, whose task starts with nothing waiting. */
+    /** Timers fire from the first look: for tests, whose task starts with nothing waiting. */
     public EngineTiming(Duration timerResolution, Duration snapshotInterval) {
-        this(timerResolution, snapshotInterval, Duration.ZERO, Duration.ZERO);
+        this(timerResolution, snapshotInterval, Duration.ZERO);
     }
 }

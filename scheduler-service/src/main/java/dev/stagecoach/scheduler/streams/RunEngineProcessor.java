@@ -48,7 +48,6 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
     private long timersFireFrom;
     private final Duration snapshotInterval;
     private final PendingSnapshots snapshots;
-    private final CommitPacing commits;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, RunState> runs;
     private KeyValueStore<String, PipelineRegistered> pipelines;
@@ -70,7 +69,6 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
         this.timersHeldAfterStart = timing.timersHeldAfterStart();
         this.snapshotInterval = timing.snapshotInterval();
         this.snapshots = new PendingSnapshots(!snapshotInterval.isZero());
-        this.commits = new CommitPacing(timing.handOffCommitGap());
         this.engine = new RunEngine(secrets, settings);
     }
 
@@ -86,13 +84,6 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
         context.schedule(timerResolution, PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
         if (!snapshotInterval.isZero()) {
             context.schedule(snapshotInterval, PunctuationType.WALL_CLOCK_TIME, this::publishSnapshots);
-        }
-        if (commits.enabled()) {
-            context.schedule(commits.gap(), PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (commits.due(now)) {
-                    context.commit();
-                }
-            });
         }
     }
 
@@ -179,15 +170,8 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
         }
         runs.put(runId, next);
         recent.put(runId, next);
-        boolean handedOn = false;
         for (Effect effect : decision.effects()) {
             apply(next, effect, now);
-            handedOn |= effect instanceof Effect.DispatchStage || effect instanceof Effect.CancelStage
-                    || effect instanceof Effect.FinishRun;
-        }
-        if (handedOn && commits.handedOn(now.toEpochMilli())) {
-            // A worker (or whoever waits for the run) sees this only once it commits.
-            context.commit();
         }
         PendingSnapshots.Due due = snapshots.changed(next, definition);
         if (due != null) {

@@ -56,7 +56,7 @@ public class RunEngineTopology {
     public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets, CommandTopicCheck commandTopics,
                                   EventPublisher publisher, PipelineRevisions revisions) {
         return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval(),
-                config.timersHeldAfterStart(), config.handOffCommitGap()), secrets,
+                config.timersHeldAfterStart()), secrets,
                 new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send, revisions);
     }
 

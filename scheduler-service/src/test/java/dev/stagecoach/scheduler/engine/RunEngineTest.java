@@ -190,6 +190,30 @@ class RunEngineTest {
     }
 
     @Test
+    void aRunningAttemptIsWatchedByOneTimerThatEachHeartbeatMoves() {
+        EngineDriver run = new EngineDriver(FLAKY).start(Map.of()).started("fetch");
+        assertThat(run.scheduledTimers()).extracting(Effect.ScheduleTimer::timerId)
+                .containsExactlyInAnyOrder(RunEngine.RUN_TIMEOUT, "watch:1:fetch");
+
+        run.advance(Duration.ofSeconds(5)).apply(new EngineEvent.StageHeartbeat("fetch", run.attemptId("fetch")));
+
+        assertThat(run.scheduledTimers()).filteredOn(t -> t.timerId().startsWith("watch:"))
+                .extracting(Effect.ScheduleTimer::dueAt).containsExactly(run.now.plus(EngineEvent.HEARTBEAT_TIMEOUT));
+    }
+
+    @Test
+    void aHeartbeatTimerOfAStateWrittenBeforeTheWatchChangesNothingOnceAHeartbeatCame() {
+        EngineDriver run = new EngineDriver(FLAKY).start(Map.of()).started("fetch");
+        run.advance(Duration.ofSeconds(15)).apply(new EngineEvent.StageHeartbeat("fetch", run.attemptId("fetch")));
+
+        // Due 20 s after the start, as the heartbeat timer of an older scheduler would have been.
+        run.advance(Duration.ofSeconds(5)).fire("heartbeat:1:fetch");
+
+        assertThat(run.refusal()).contains("is heard from and within its timeout");
+        assertThat(run.status("fetch")).isEqualTo(StageStatus.RUNNING);
+    }
+
+    @Test
     void cancelStopsRunningStagesAndEndsTheRunCancelled() {
         EngineDriver run = new EngineDriver(THREE_STAGES).start(Map.of("version", "1")).started("build");
         run.apply(new EngineEvent.Cancel("alice", "wrong branch"));

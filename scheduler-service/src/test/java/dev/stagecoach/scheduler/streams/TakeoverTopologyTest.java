@@ -70,7 +70,7 @@ class TakeoverTopologyTest {
     }
 
     private static TopologyTestDriver driver(Duration held, Instant at) throws Exception {
-        return TestDrivers.of(RunEngineTopology.build(TOPICS, new EngineTiming(Duration.ofMillis(100), Duration.ZERO, held, Duration.ZERO),
+        return TestDrivers.of(RunEngineTopology.build(TOPICS, new EngineTiming(Duration.ofMillis(100), Duration.ZERO, held),
                 SecretSource.NONE, EngineSettings.DEFAULTS, CommandTopicCheck.ANY, deadLetter -> { }), "takeover-test", at);
     }
 
