@@ -11,6 +11,10 @@ class WebhookSignatureTest {
     private static final String SECRET = "It's a Secret to Everybody";
     // GitHub's documented example of this secret and body.
     private static final String GITHUB_EXAMPLE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+    private static final byte[] RELEASE = "{\"release\": {\"tag_name\": \"1.4.2\"}}".getBytes(StandardCharsets.UTF_8);
+    // What docs/pipeline-reference.md's example computes for this body, timestamp and secret:
+    // printf '%s.%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$secret"
+    private static final String OPENSSL_TIMESTAMPED = "sha256=553053bbd0c30f501dc5dfc855ad6cec78753d077bf9d194c52ee6a04456c661";
 
     @Test
     void signsAsGitHubDoes() {
@@ -39,5 +43,22 @@ class WebhookSignatureTest {
                 .isEqualTo(WebhookSignature.Verdict.MALFORMED);
         assertThat(WebhookSignature.verify("sha256=xyz", BODY, SECRET)).isEqualTo(WebhookSignature.Verdict.MALFORMED);
         assertThat(WebhookSignature.verify("", BODY, SECRET)).isEqualTo(WebhookSignature.Verdict.MALFORMED);
+    }
+
+    @Test
+    void signsATimestampedBodyAsOpensslDoesOverTimestampDotBody() {
+        assertThat(WebhookSignature.sign("1700000000", RELEASE, "it-is-a-test-secret")).isEqualTo(OPENSSL_TIMESTAMPED);
+        assertThat(WebhookSignature.verify(OPENSSL_TIMESTAMPED, "1700000000", RELEASE, "it-is-a-test-secret"))
+                .isEqualTo(WebhookSignature.Verdict.VALID);
+    }
+
+    @Test
+    void timestampedSignatureDoesNotPassForAnotherTimestampOrForTheBodyAlone() {
+        assertThat(WebhookSignature.verify(OPENSSL_TIMESTAMPED, "1700000001", RELEASE, "it-is-a-test-secret"))
+                .isEqualTo(WebhookSignature.Verdict.MISMATCH);
+        assertThat(WebhookSignature.verify(OPENSSL_TIMESTAMPED, RELEASE, "it-is-a-test-secret"))
+                .isEqualTo(WebhookSignature.Verdict.MISMATCH);
+        assertThat(WebhookSignature.verify(WebhookSignature.sign(RELEASE, "it-is-a-test-secret"), "1700000000", RELEASE, "it-is-a-test-secret"))
+                .isEqualTo(WebhookSignature.Verdict.MISMATCH);
     }
 }
