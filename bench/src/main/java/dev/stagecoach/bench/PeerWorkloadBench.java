@@ -1,6 +1,7 @@
 package dev.stagecoach.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -67,7 +68,7 @@ final class PeerWorkloadBench {
         long began = System.currentTimeMillis();
         long lastEnd = began;
         try {
-            List<RunRecorder.Run> runs = new java.util.ArrayList<>();
+            List<RunRecorder.Run> runs = new ArrayList<>();
             for (int i = 0; i < burst; i++) {
                 runs.add(burstRecorder.start(kafka, "peers-burst-" + batch + "-" + i));
             }

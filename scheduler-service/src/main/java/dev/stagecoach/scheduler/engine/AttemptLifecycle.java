@@ -136,7 +136,7 @@ final class AttemptLifecycle {
                     yield obsolete("approval timer " + timer.timerId() + " fired after the decision");
                 }
                 String why = "no approval within " + Durations.format(step.spec(stage.name()).manualApproval().timeout());
-                step.move(StageChange.APPROVAL_TIMEOUT, stage.finished(StageStatus.FAILED, ended(step, why)));
+                step.move(StageChange.APPROVAL_TIMEOUT, stage.finished(StageStatus.FAILED, StageState.Result.reason(step.now, why)));
                 step.event("STAGE_REJECTED", stage.name(), null, why);
                 yield Optional.empty();
             }
@@ -152,7 +152,7 @@ final class AttemptLifecycle {
                         + Durations.format(dispatcher.startTimeoutOf(spec)) + "; the attempt was lost";
                 // A worker that claims the command late must not run it next to the retry.
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), spec.pool()));
-                attemptFailed(step, stage, ended(step, why));
+                attemptFailed(step, stage, StageState.Result.reason(step.now, why));
                 yield Optional.empty();
             }
             case WATCH, DEADLINE, HEARTBEAT -> {
@@ -170,7 +170,7 @@ final class AttemptLifecycle {
                         : "worker " + stage.worker() + " stopped sending heartbeats; the attempt was lost";
                 step.effect(new Effect.CancelStage(stage.name(), stage.attempts(), stage.attemptId(), step.spec(stage.name()).pool()));
                 step.cancelAttemptTimers(stage);
-                attemptFailed(step, stage, ended(step, why));
+                attemptFailed(step, stage, StageState.Result.reason(step.now, why));
                 yield Optional.empty();
             }
         };
@@ -200,11 +200,6 @@ final class AttemptLifecycle {
         }
         step.move(StageChange.FAIL, stage.finished(StageStatus.FAILED, result));
         step.event("STAGE_FAILED", stage.name(), stage.attempts(), why);
-    }
-
-    /** What an attempt the engine ended itself leaves: no exit code, no output, only the reason. */
-    private static StageState.Result ended(Step step, String why) {
-        return new StageState.Result(step.now, null, null, why, null, null, null, null);
     }
 
     private static Optional<Refusal> obsolete(String message) {

@@ -52,7 +52,7 @@ final class Instructions {
         } else {
             String why = "rejected by " + Step.who(decision.by()) + comment;
             step.move(StageChange.REJECT, stage.decided(decision).finished(StageStatus.FAILED,
-                    new StageState.Result(step.now, null, null, why, null, null, null, null)));
+                    StageState.Result.reason(step.now, why)));
             step.event("STAGE_REJECTED", stageName, null, why);
         }
         return Optional.empty();

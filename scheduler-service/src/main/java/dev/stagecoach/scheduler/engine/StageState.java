@@ -79,6 +79,11 @@ public record StageState(
             artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
         }
 
+        /** What an attempt the engine (or a person) ended leaves: no exit code, no output, only the reason. */
+        static Result reason(Instant at, String why) {
+            return new Result(at, null, null, why, null, null, null, null);
+        }
+
         Result withError(Instant at, String why) {
             return new Result(at, durationMillis, exitCode, why, outputTail, metrics, outputs, artifacts);
         }
@@ -192,7 +197,7 @@ public record StageState(
 
     /** Ended without a result of its own: cancelled, skipped, or failed by the engine; what the last attempt left stays. */
     StageState ended(StageStatus outcome, Instant at, String why) {
-        Result kept = result == null ? new Result(at, null, null, why, null, null, null, null) : result.withError(at, why);
+        Result kept = result == null ? Result.reason(at, why) : result.withError(at, why);
         return new StageState(name, outcome, attempts, attemptsBeforeResume, attempt, approvalState, null, kept);
     }
 

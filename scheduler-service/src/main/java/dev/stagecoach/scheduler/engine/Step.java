@@ -56,21 +56,24 @@ final class Step {
 
     /** Moves a stage by {@code change} to {@code next}, which must be where a row of the stage table leads. */
     void move(StageChange change, StageState next) {
-        StageState current = state.stage(next.name());
-        StageStatus from = current == null ? StageStatus.PENDING : current.status();
-        transitions.add(StageStatus.TRANSITIONS.require(next.name(), from, change, next.status()));
+        transitions.add(StageStatus.TRANSITIONS.require(next.name(), statusOf(next.name()), change, next.status()));
         state = state.withStage(next);
     }
 
     /** Updates a stage without moving it (a heartbeat, an approval's decision), or adds a rollback step, pending. */
     void put(StageState next) {
-        StageState current = state.stage(next.name());
-        StageStatus from = current == null ? StageStatus.PENDING : current.status();
+        StageStatus from = statusOf(next.name());
         if (from != next.status()) {
             throw new IllegalStateException("Expected stage \"" + next.name() + "\" to stay " + from + ", but it would become "
                     + next.status() + " without a change that leads there");
         }
         state = state.withStage(next);
+    }
+
+    /** A stage not laid out yet (a rollback step never queued) counts as pending. */
+    private StageStatus statusOf(String stage) {
+        StageState current = state.stage(stage);
+        return current == null ? StageStatus.PENDING : current.status();
     }
 
     /** Ends the run with {@code status}. */
@@ -89,7 +92,7 @@ final class Step {
             case SUCCEEDED -> RunChange.SUCCEED;
             case FAILED -> RunChange.FAIL;
             case CANCELLED -> RunChange.CANCEL;
-            case RUNNING -> RunChange.RESUME;
+            case RUNNING -> throw new IllegalArgumentException("a run ends SUCCEEDED, FAILED or CANCELLED, not RUNNING");
         };
     }
 
