@@ -65,6 +65,66 @@ final class ApiClient {
         return json(send(HttpRequest.newBuilder(uri("/api/runs/" + runId)).GET()));
     }
 
+    /** A page of runs; {@code query} holds the API's filters (pipeline, status, trigger, since, until, limit, cursor). */
+    JsonNode runs(Map<String, String> query) {
+        return json(send(HttpRequest.newBuilder(uri("/api/runs" + queryString(query))).GET()));
+    }
+
+    JsonNode pipelines() {
+        return json(send(HttpRequest.newBuilder(uri("/api/pipelines")).GET()));
+    }
+
+    /** One attempt's kept lines (the latest, or {@code attempt}), or with no stage every attempt that printed. */
+    JsonNode logs(String runId, String stage, Integer attempt) {
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        if (stage != null) {
+            query.put("stage", stage);
+        }
+        if (attempt != null) {
+            query.put("attempt", attempt.toString());
+        }
+        return json(send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/logs" + queryString(query))).GET()));
+    }
+
+    /**
+     * Reads a server-sent event stream and hands each event's JSON to {@code each} until the
+     * server ends it (a run's streams end with the run).
+     */
+    void follow(String path, java.util.function.Consumer<JsonNode> each) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (ConnectException e) {
+            throw new ApiException(0, "cannot reach the scheduler at " + baseUrl, List.of());
+        } catch (IOException e) {
+            throw new ApiException(0, "talking to " + baseUrl + " failed: " + e, List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, "interrupted", List.of());
+        }
+        if (response.statusCode() >= 300) {
+            throw new ApiException(response.statusCode(), "HTTP " + response.statusCode() + " from " + path, List.of());
+        }
+        try (var lines = response.body()) {
+            lines.filter(line -> line.startsWith("data:")).forEach(line -> each.accept(json(line.substring(5).trim())));
+        }
+    }
+
+    private static String queryString(Map<String, String> query) {
+        StringBuilder text = new StringBuilder();
+        query.forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                text.append(text.length() == 0 ? "?" : "&").append(name).append('=')
+                        .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return text.toString();
+    }
+
     String report(String runId) {
         return send(HttpRequest.newBuilder(uri("/api/runs/" + runId + "/report")).GET());
     }

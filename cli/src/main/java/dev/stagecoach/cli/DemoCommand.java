@@ -21,9 +21,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A run parameter; repeat for more")
     Map<String, String> parameters = new LinkedHashMap<>(Map.of("version", "1.4.2"));
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Option(names = WorkerPools.OPTION, paramLabel = "POOL=COUNT[,POOL=COUNT...]", description = UpCommand.WORKERS_HELP)
     String workers;
 

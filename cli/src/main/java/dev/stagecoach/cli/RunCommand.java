@@ -31,28 +31,41 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ServerOption server;
 
+    @Mixin
+    OutputOption output;
+
     /** @param runId null when no run was started */
     record Outcome(int exitCode, String runId) {
     }
 
     @Override
     public Integer call() throws IOException {
-        return run(server.client(), file, parameters, waitForEnd, timeout).exitCode();
+        return run(server.client(), file, parameters, waitForEnd, timeout, output.json()).exitCode();
     }
 
     static Outcome run(ApiClient api, Path file, Map<String, String> parameters, boolean waitForEnd, Duration timeout) throws IOException {
+        return run(api, file, parameters, waitForEnd, timeout, false);
+    }
+
+    /** @param json print only JSON on standard output (the started run, or with --wait the ended one); the story goes to standard error */
+    static Outcome run(ApiClient api, Path file, Map<String, String> parameters, boolean waitForEnd, Duration timeout,
+                       boolean json) throws IOException {
+        java.io.PrintStream story = json ? System.err : System.out;
         try {
             JsonNode registered = api.register(Files.readString(file), file.toString());
-            registered.path("warnings").forEach(w -> System.out.println(w.asText()));
+            registered.path("warnings").forEach(w -> story.println(w.asText()));
             JsonNode started = api.start(registered.path("name").asText(), parameters, System.getProperty("user.name", "cli"));
             String runId = started.path("runId").asText();
-            System.out.println("run " + runId + " of " + registered.path("name").asText()
+            story.println("run " + runId + " of " + registered.path("name").asText()
                     + " (revision " + registered.path("revision").asInt() + ") started");
             if (!waitForEnd) {
-                System.out.println(runId);
+                System.out.println(json ? OutputOption.pretty(started) : runId);
                 return new Outcome(Stagecoach.OK, runId);
             }
-            JsonNode run = new RunWatcher(api, System.out).watch(runId, timeout);
+            JsonNode run = new RunWatcher(api, story, !json && Terminal.isInteractive()).watch(runId, timeout);
+            if (json) {
+                System.out.println(OutputOption.pretty(run));
+            }
             return new Outcome("SUCCEEDED".equals(run.path("status").asText()) ? Stagecoach.OK : Stagecoach.FAILED, runId);
         } catch (ApiClient.ApiException e) {
             return new Outcome(Errors.print(e), null);

@@ -7,7 +7,16 @@ import picocli.CommandLine.Command;
 /** The {@code stagecoach} command. Exit codes: 0 success, 1 the run or the file failed, 2 bad input, 3 cannot reach Stagecoach. */
 @Command(name = "stagecoach", mixinStandardHelpOptions = true, versionProvider = Stagecoach.VersionProvider.class,
         description = "Pipelines on Apache Kafka: validate, run, watch and report.",
+        // Inherited by every subcommand, so that each one's --help lists them.
+        scope = CommandLine.ScopeType.INHERIT,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success (a run that was waited for succeeded)",
+            "1:a run failed, was cancelled or has not finished; a pipeline file is invalid; the server refused",
+            "2:bad input: wrong options, parameters or filters",
+            "3:the scheduler cannot be reached"},
         subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, StatusCommand.class, ReportCommand.class,
+                RunsCommand.class, LogsCommand.class, PipelinesCommand.class,
                 ControlCommands.Cancel.class, ControlCommands.Approve.class, ControlCommands.Reject.class,
                 ControlCommands.Resume.class, UpCommand.class, DownCommand.class, DemoCommand.class})
 public final class Stagecoach implements Runnable {

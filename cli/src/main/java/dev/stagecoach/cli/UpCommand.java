@@ -11,9 +11,6 @@ final class UpCommand implements Callable<Integer> {
     static final String WORKERS_HELP = "Worker processes per pool, e.g. default=2,gpu=1: a stage with `pool: gpu` runs on a gpu worker."
             + " Pools not named keep their count: one default worker, none of any other pool; default=0 starts none.";
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
     @Option(names = WorkerPools.OPTION, paramLabel = "POOL=COUNT[,POOL=COUNT...]", description = WORKERS_HELP)
     String workers;
 
@@ -39,6 +36,7 @@ final class UpCommand implements Callable<Integer> {
             return Stagecoach.FAILED;
         }
         System.out.println("Kafka      " + stack.bootstrapServers());
+        System.out.println("dashboard  " + stack.schedulerUrl() + "/#token=" + stack.token() + "  (signs you in as admin for this browser session)");
         System.out.println("scheduler  " + stack.schedulerUrl() + "  (API under /api, health /q/health, metrics /q/metrics)");
         System.out.println("workers    " + String.join(", ", stack.workerNames()) + "  (" + pools + ")");
         System.out.println("logs       " + stack.logsDir());

@@ -61,6 +61,16 @@ public interface StagecoachConfig {
 
     Cluster cluster();
 
+    /** What the scheduler keeps of the lines stages print, for the API, the CLI and the dashboard. */
+    Logs logs();
+
+    interface Logs {
+
+        /** The newest lines kept per stage attempt; older ones are dropped, and counted. */
+        @WithDefault("10000")
+        int linesPerAttempt();
+    }
+
     /** Bearer tokens of the REST API. Webhooks prove themselves by signature instead. */
     interface Auth {
 

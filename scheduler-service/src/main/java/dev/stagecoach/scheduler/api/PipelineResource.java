@@ -12,6 +12,7 @@ import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
 import dev.stagecoach.scheduler.api.auth.RequiresRole;
 import dev.stagecoach.scheduler.api.auth.Role;
+import dev.stagecoach.scheduler.observe.RunObservers;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import dev.stagecoach.scheduler.topics.CommandTopicException;
 import dev.stagecoach.scheduler.topics.CommandTopics;
@@ -64,6 +65,8 @@ public class PipelineResource {
     CommandTopics commandTopics;
     @Inject
     PipelineRevisions revisions;
+    @Inject
+    RunObservers observers;
 
     public record Registered(String name, int revision, String sha256, List<String> warnings) {
     }
@@ -140,9 +143,15 @@ public class PipelineResource {
         return Response.accepted(RunStarted.of(runId, registered.get())).build();
     }
 
+    /** Every registered pipeline with its triggers, next cron fire, last run and parameters, by name. */
     @GET
-    public List<PipelineSummary> list() {
-        return stores.pipelines().stream().map(PipelineResource::summary).toList();
+    public List<PipelineOverview> list() {
+        Instant now = clock.instant();
+        return stores.pipelines().stream()
+                .sorted(java.util.Comparator.comparing(PipelineRegistered::getName))
+                .map(p -> PipelineOverview.of(p, revisions.loaded(p.getName(), p.getRevision(), p.getYaml()).definition().orElse(null),
+                        observers.catalog().latest(p.getName()).orElse(null), now))
+                .toList();
     }
 
     @GET

@@ -16,28 +16,45 @@ import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.StageState;
 import dev.stagecoach.scheduler.engine.StageStatus;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
+import dev.stagecoach.scheduler.report.ReportHtml;
 import dev.stagecoach.scheduler.report.RunReport;
+import dev.stagecoach.scheduler.observe.LogArchive;
+import dev.stagecoach.scheduler.observe.Progress;
+import dev.stagecoach.scheduler.observe.RunEventView;
+import dev.stagecoach.scheduler.observe.RunObservers;
+import dev.stagecoach.scheduler.observe.RunQuery;
+import dev.stagecoach.scheduler.observe.RunSummary;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresRole(Role.VIEWER)
 public class RunResource {
+
+    /** How many of a pipeline's latest successful runs estimate how long a run of it takes. */
+    private static final int HISTORY_FOR_ESTIMATES = 10;
+    private static final Duration LINES_AFTER_END = Duration.ofSeconds(2);
+    private static final LogArchive.Chunk END_OF_LOGS = new LogArchive.Chunk("", "", 0, 0, List.of());
 
     @Inject
     RunRouter router;
@@ -53,13 +70,78 @@ public class RunResource {
     CurrentCaller caller;
     @Inject
     PipelineRevisions revisions;
+    @Inject
+    RunObservers observers;
+
+    /** Runs newest first, filtered; each page names the cursor of the next one. */
+    @GET
+    public Response list(@QueryParam("pipeline") String pipeline, @QueryParam("status") String status,
+                         @QueryParam("trigger") String trigger, @QueryParam("since") String since,
+                         @QueryParam("until") String until, @QueryParam("limit") String limit,
+                         @QueryParam("cursor") String cursor) {
+        try {
+            RunQuery query = RunFilters.read(pipeline, status, trigger, since, until, limit, cursor, clock.instant());
+            return Response.ok(observers.catalog().page(query)).build();
+        } catch (RunFilters.InvalidFilterException e) {
+            return ApiErrors.of(Response.Status.BAD_REQUEST, e.getMessage(), e.problems);
+        }
+    }
 
     @GET
     @Path("/{runId}")
     public Response status(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
         return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
-                .map(run -> Response.ok(RunView.of(run, definitionOf(run))).build())
+                .map(run -> {
+                    PipelineDefinition definition = definitionOf(run);
+                    Progress progress = Progress.of(run, definition,
+                            observers.catalog().recentSuccesses(run.pipeline(), HISTORY_FOR_ESTIMATES), clock.instant());
+                    return Response.ok(RunView.of(run, definition, progress)).build();
+                })
                 .orElseGet(() -> notFound(runId)));
+    }
+
+    /**
+     * The lines a stage printed: one attempt's ({@code attempt}, by default its latest), or with
+     * no {@code stage} every attempt of the run that printed something.
+     */
+    @GET
+    @Path("/{runId}/logs")
+    public Response logs(@PathParam("runId") String runId, @QueryParam("stage") String stage, @QueryParam("attempt") Integer attempt) {
+        LogArchive logs = observers.logs();
+        if (stage == null || stage.isBlank()) {
+            return Response.ok(Map.of("runId", runId, "attempts", logs.attempts(runId, null))).build();
+        }
+        return logs.attempt(runId, stage, attempt)
+                .map(found -> Response.ok(found).build())
+                .orElseGet(() -> ApiErrors.of(Response.Status.NOT_FOUND, "run " + runId + " has no output of stage \"" + stage + "\""
+                        + (attempt == null ? "" : ", attempt " + attempt) + " (yet)", List.of()));
+    }
+
+    /** The lines of the run's stages (of {@code stage} only, if given): those kept, then each as it is printed, until the run ends. */
+    @GET
+    @Path("/{runId}/logs/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<LogArchive.Chunk> followLogs(@PathParam("runId") String runId, @QueryParam("stage") String stage) {
+        String only = stage == null || stage.isBlank() ? null : stage;
+        Multi<LogArchive.Chunk> lines = observers.logs().follow(runId, only);
+        Multi<LogArchive.Chunk> end = runEnd(runId)
+                // The last lines may be read a moment after the run's end: the logs are another topic.
+                .onItem().call(ended -> Uni.createFrom().voidItem().onItem().delayIt().by(LINES_AFTER_END))
+                .map(ended -> END_OF_LOGS).toMulti();
+        return Multi.createBy().merging().streams(lines, end).select().first(chunk -> chunk != END_OF_LOGS);
+    }
+
+    /** The run's events as they happen, until it ends (at once, if it has ended). */
+    @GET
+    @Path("/{runId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<RunEventView> events(@PathParam("runId") String runId) {
+        if (observers.catalog().run(runId).filter(RunSummary::ended).isPresent()) {
+            return Multi.createFrom().empty();
+        }
+        return observers.events(event -> event.runId().equals(runId), RunEventView::endsRun);
     }
 
     @GET
@@ -68,6 +150,16 @@ public class RunResource {
     public Response report(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
         return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
                 .map(run -> Response.ok(RunReport.render(run, definitionOf(run))).type("text/markdown; charset=utf-8").build())
+                .orElseGet(() -> notFound(runId)));
+    }
+
+    /** The same report as HTML (raw HTML in stage output is escaped), for the dashboard. */
+    @GET
+    @Path("/{runId}/report/html")
+    @Produces(MediaType.TEXT_HTML)
+    public Response reportHtml(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
+                .map(run -> Response.ok(ReportHtml.of(RunReport.render(run, definitionOf(run)))).type("text/html; charset=utf-8").build())
                 .orElseGet(() -> notFound(runId)));
     }
 
@@ -192,6 +284,16 @@ public class RunResource {
             return null;
         }
         return revisions.loaded(run.pipeline(), run.pipelineRevision(), run.pipelineYaml()).definition().orElse(null);
+    }
+
+    /** Emits once the catalog sees the run ended (at once if it already has). */
+    private Uni<RunSummary> runEnd(String runId) {
+        var ended = observers.catalog().run(runId).filter(RunSummary::ended);
+        if (ended.isPresent()) {
+            return Uni.createFrom().item(ended.get());
+        }
+        return observers.catalog().changes().select().first(run -> run.runId().equals(runId) && run.ended())
+                .toUni();
     }
 
     private static Response notFound(String runId) {

@@ -39,7 +39,7 @@ final class Admission {
         definition.finallyStages().forEach(s -> stages.put(s.name(), StageState.pending(s.name())));
         Instant deadline = now.plus(definition.optionsFor(parameters).timeout());
         RunState state = new RunState(created.runId(), definition.name(), created.revision(), created.pipelineYaml(),
-                parameters, created.requestedBy(), RunStatus.RUNNING, stages, now, deadline, null, null, null);
+                parameters, created.requestedBy(), created.trigger(), RunStatus.RUNNING, stages, now, deadline, null, null, null);
         Step step = new Step(state, now, pipeline);
         step.effect(new Effect.ScheduleTimer(RunEngine.RUN_TIMEOUT, deadline));
         step.event("RUN_STARTED", null, null, "started by " + Step.who(created.requestedBy()));

@@ -64,7 +64,7 @@ final class Ending {
     /** A run that fails at admission: it has no stages, and is kept for the retention like any other. */
     Decision refused(RunCreated created, int revision, String yaml, Map<String, String> parameters, String reason, Instant now) {
         RunState rejected = new RunState(created.runId(), created.pipeline(), revision, yaml, parameters,
-                created.requestedBy(), RunStatus.FAILED, Map.of(), now, now, now, reason, null);
+                created.requestedBy(), created.trigger(), RunStatus.FAILED, Map.of(), now, now, now, reason, null);
         return new Decision(rejected, List.of(
                 new Effect.EmitRunEvent("RUN_FAILED", null, null, reason),
                 new Effect.ScheduleTimer(RunEngine.RETENTION, now.plus(settings.retention())),

@@ -39,7 +39,13 @@ public sealed interface EngineEvent {
      * A request to start a run. {@code pipelineYaml} is null when no pipeline of that name is registered.
      */
     record RunCreated(String runId, String pipeline, int revision, String pipelineYaml,
-                      Map<String, String> parameters, String requestedBy) implements EngineEvent {
+                      Map<String, String> parameters, String requestedBy, String trigger) implements EngineEvent {
+
+        /** A request whose trigger is not known (tests, and requests written before triggers were kept). */
+        public RunCreated(String runId, String pipeline, int revision, String pipelineYaml,
+                          Map<String, String> parameters, String requestedBy) {
+            this(runId, pipeline, revision, pipelineYaml, parameters, requestedBy, null);
+        }
 
         @Override
         public <R> R applyTo(Rules<R> rules) {

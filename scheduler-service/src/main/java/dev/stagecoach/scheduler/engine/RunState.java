@@ -10,6 +10,7 @@ import java.util.Map;
  * started with, so re-registering a pipeline never changes a run in flight. Its status moves
  * only along the rows of {@link RunStatus#TRANSITIONS}; {@link Step} checks each move.
  *
+ * @param trigger what started the run (MANUAL, CRON, WEBHOOK, EVENT, CONDITIONAL), or null when not known
  * @param stages in the order the pipeline declares them, finally stages last
  * @param concluded the outcome decided while finally stages still run, or null
  */
@@ -20,6 +21,7 @@ public record RunState(
         String pipelineYaml,
         Map<String, String> parameters,
         String requestedBy,
+        String trigger,
         RunStatus status,
         Map<String, StageState> stages,
         Instant createdAt,
@@ -30,6 +32,14 @@ public record RunState(
 
     /** An outcome that waits for the finally stages before it becomes the run's status. */
     public record Conclusion(RunStatus status, String reason) {
+    }
+
+    /** A run whose trigger is not known. */
+    public RunState(String runId, String pipeline, int pipelineRevision, String pipelineYaml, Map<String, String> parameters,
+                    String requestedBy, RunStatus status, Map<String, StageState> stages, Instant createdAt, Instant deadline,
+                    Instant finishedAt, String reason, Conclusion concluded) {
+        this(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, null, status, stages, createdAt,
+                deadline, finishedAt, reason, concluded);
     }
 
     public RunState {
@@ -48,22 +58,22 @@ public record RunState(
     RunState withStage(StageState stage) {
         Map<String, StageState> next = new LinkedHashMap<>(stages);
         next.put(stage.name(), stage);
-        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, status, next,
+        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, trigger, status, next,
                 createdAt, deadline, finishedAt, reason, concluded);
     }
 
     RunState ended(RunStatus next, Instant at, String why) {
-        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, next, stages,
+        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, trigger, next, stages,
                 createdAt, deadline, at, why, null);
     }
 
     RunState concluding(Conclusion conclusion) {
-        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, status, stages,
+        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, trigger, status, stages,
                 createdAt, deadline, finishedAt, reason, conclusion);
     }
 
     RunState resumed(Instant newDeadline) {
-        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, RunStatus.RUNNING,
+        return new RunState(runId, pipeline, pipelineRevision, pipelineYaml, parameters, requestedBy, trigger, RunStatus.RUNNING,
                 stages, createdAt, newDeadline, null, null, null);
     }
 }

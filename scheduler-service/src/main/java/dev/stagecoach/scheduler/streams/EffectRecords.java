@@ -114,6 +114,8 @@ final class EffectRecords {
                 .setPipeline(run.pipeline())
                 .setPipelineRevision(run.pipelineRevision())
                 .setStatus(run.status().name())
+                .setTrigger(run.trigger())
+                .setRequestedBy(run.requestedBy())
                 .setParameters(parameters)
                 .setStages(stages)
                 .setCreatedAt(run.createdAt())

@@ -25,7 +25,8 @@ final class EngineInputs {
             PipelineRegistered pipeline = pipelines.apply(request.getPipeline());
             return new EngineEvent.RunCreated(request.getRunId(), request.getPipeline(),
                     pipeline == null ? 0 : pipeline.getRevision(), pipeline == null ? null : pipeline.getYaml(),
-                    Map.copyOf(request.getParameters()), request.getRequestedBy());
+                    Map.copyOf(request.getParameters()), request.getRequestedBy(),
+                    request.getTrigger().name());
         }
         if (value instanceof StageResult result) {
             return switch (result.getType()) {
