@@ -91,6 +91,11 @@ final class ApiClient {
      * server ends it (a run's streams end with the run).
      */
     void follow(String path, java.util.function.Consumer<JsonNode> each) {
+        follow(path, () -> { }, each);
+    }
+
+    /** @param opened called once the server has answered and the stream is open */
+    void follow(String path, Runnable opened, java.util.function.Consumer<JsonNode> each) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -109,6 +114,7 @@ final class ApiClient {
         if (response.statusCode() >= 300) {
             throw new ApiException(response.statusCode(), "HTTP " + response.statusCode() + " from " + path, List.of());
         }
+        opened.run();
         try (var lines = response.body()) {
             lines.filter(line -> line.startsWith("data:")).forEach(line -> each.accept(json(line.substring(5).trim())));
         }

@@ -34,7 +34,7 @@ public final class Stagecoach implements Runnable {
     }
 
     public static int execute(String... args) {
-        return new CommandLine(new Stagecoach()).execute(args);
+        return new CommandLine(new Stagecoach()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
     @Override

@@ -17,7 +17,7 @@ function h(tag, attributes, ...children) {
     if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? '' : value);
   });
-  children.flat().forEach(child => {
+  children.flat(Infinity).forEach(child => {
     if (child === null || child === undefined || child === false) return;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   });
@@ -27,7 +27,7 @@ function h(tag, attributes, ...children) {
 function svg(tag, attributes, ...children) {
   const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
   Object.entries(attributes || {}).forEach(([name, value]) => element.setAttribute(name, value));
-  children.flat().forEach(child => element.append(child instanceof Node ? child : document.createTextNode(String(child))));
+  children.flat(Infinity).forEach(child => element.append(child instanceof Node ? child : document.createTextNode(String(child))));
   return element;
 }
 
@@ -47,9 +47,13 @@ function duration(millis) {
   return Math.floor(seconds / 3600) + ' h ' + Math.floor((seconds % 3600) / 60) + ' min';
 }
 
+/** Replaces an element's children; arrays are flattened and absent children (null, false) left out. */
+function fill(element, ...children) {
+  element.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
+}
+
 function mount(...children) {
-  const main = document.getElementById('main');
-  main.replaceChildren(...children);
+  fill(document.getElementById('main'), ...children);
 }
 
 function canOperate() {
@@ -147,6 +151,15 @@ function takeTokenFromAddress() {
 // ---- Pages ----------------------------------------------------------------------------
 
 async function pipelinesPage(signal) {
+  const table = h('section', { class: 'card' });
+  mount(h('h1', {}, 'Pipelines'), h('div', { id: 'start-panel' }), table);
+  await pipelinesTable(table);
+  // A run that starts or ends anywhere changes a "last run" here; an open start form stays.
+  const refresh = debounce(() => { if (!signal.aborted) pipelinesTable(table).catch(() => {}); }, 500);
+  stream('/api/events', event => { if (event.type.startsWith('RUN_')) refresh(); }, signal).catch(() => {});
+}
+
+async function pipelinesTable(table) {
   const pipelines = await api('/api/pipelines');
   const rows = pipelines.map(pipeline => h('tr', { 'data-pipeline': pipeline.name },
     h('td', {}, h('b', {}, pipeline.name), h('div', { class: 'muted' }, pipeline.description || '')),
@@ -157,16 +170,11 @@ async function pipelinesPage(signal) {
       ? h('a', { href: '#/runs/' + pipeline.lastRun.runId }, badge(pipeline.lastRun.status), ' ', when(pipeline.lastRun.createdAt))
       : h('span', { class: 'muted' }, 'never run')),
     h('td', {}, canOperate() ? h('button', { class: 'start-run', onclick: () => startForm(pipeline) }, 'Run…') : '')));
-  mount(h('h1', {}, 'Pipelines'),
-    h('div', { id: 'start-panel' }),
-    h('section', { class: 'card' }, pipelines.length === 0
-      ? h('p', { class: 'muted' }, 'No pipeline is registered yet: stagecoach run <file> registers one.')
-      : h('table', { id: 'pipelines-table' },
-        h('thead', {}, h('tr', {}, ['Pipeline', 'Revision', 'Triggers', 'Next cron fire', 'Last run', ''].map(t => h('th', {}, t)))),
-        h('tbody', {}, rows))));
-  // A run that starts or ends anywhere changes a "last run" here.
-  const refresh = debounce(() => { if (!signal.aborted) route(); }, 500);
-  stream('/api/events', event => { if (event.type.startsWith('RUN_')) refresh(); }, signal).catch(() => {});
+  fill(table, pipelines.length === 0
+    ? h('p', { class: 'muted' }, 'No pipeline is registered yet: stagecoach run <file> registers one.')
+    : h('table', { id: 'pipelines-table' },
+      h('thead', {}, h('tr', {}, ['Pipeline', 'Revision', 'Triggers', 'Next cron fire', 'Last run', ''].map(t => h('th', {}, t)))),
+      h('tbody', {}, rows)));
 }
 
 function parameterInput(parameter) {
@@ -194,7 +202,7 @@ function startForm(pipeline) {
         + (p.secret ? ', secret' : '') + (p.description ? ' — ' + p.description : ''))),
       parameterInput(p)]),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'start-submit' }, 'Start run'),
-      h('button', { type: 'button', class: 'secondary', onclick: () => panel.replaceChildren() }, 'Close')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => fill(panel) }, 'Close')),
     error);
   form.addEventListener('submit', async event => {
     event.preventDefault();
@@ -212,7 +220,7 @@ function startForm(pipeline) {
     }
   });
   const panel = document.getElementById('start-panel');
-  panel.replaceChildren(h('section', { class: 'card narrow' }, h('h2', {}, 'Start ' + pipeline.name), form));
+  fill(panel, h('section', { class: 'card narrow' }, h('h2', {}, 'Start ' + pipeline.name), form));
 }
 
 async function runsPage(signal, query) {
@@ -248,7 +256,7 @@ async function runsPage(signal, query) {
         h('td', {}, run.requestedBy || ''), h('td', {}, when(run.createdAt)),
         h('td', {}, run.finishedAt ? duration(new Date(run.finishedAt) - new Date(run.createdAt)) : ''),
         h('td', {}, run.stagesDone + ' / ' + run.stagesTotal + (run.running.length ? ' · ' + run.running.join(', ') : ''))));
-      if (append) body.append(...rows); else body.replaceChildren(...rows);
+      if (append) body.append(...rows); else fill(body, ...rows);
       more.hidden = !next;
       error.textContent = '';
     } catch (e) {
@@ -346,7 +354,7 @@ async function runPage(signal, runId) {
   const graph = h('section', { class: 'card', id: 'graph' });
   const detail = h('section', { class: 'card', id: 'stage-detail' }, h('p', { class: 'muted' }, 'Select a stage.'));
   const logs = h('section', { class: 'card', id: 'logs' });
-  const report = h('section', { class: 'card', id: 'report' });
+  const report = h('section', { class: 'card', id: 'report', hidden: true });
   const error = h('p', { class: 'error', id: 'action-error' });
   mount(h('h1', {}, 'Run ', h('code', {}, runId)), error, header,
     h('div', { class: 'layout' }, h('div', {}, graph, report), h('div', {}, detail, logs)));
@@ -370,7 +378,7 @@ async function runPage(signal, runId) {
     if (canOperate() && (run.status === 'FAILED' || run.status === 'CANCELLED')) {
       buttons.push(h('button', { id: 'resume', onclick: () => act('resume', {}) }, 'Resume run'));
     }
-    header.replaceChildren(
+    fill(header,
       h('div', { class: 'facts' },
         h('span', {}, h('b', {}, run.pipeline), ' r' + run.revision),
         h('span', { id: 'run-status', 'data-status': run.status }, badge(run.status)),
@@ -399,7 +407,7 @@ async function runPage(signal, runId) {
         h('button', { id: 'approve', onclick: () => act('approve', { stage: stage.name, comment: comment.value || null }) }, 'Approve'),
         h('button', { id: 'reject', class: 'danger', onclick: () => act('reject', { stage: stage.name, comment: comment.value || null }) }, 'Reject')));
     }
-    detail.replaceChildren(
+    fill(detail,
       h('h2', {}, stage.name, ' ', badge(stage.status)),
       kv([
         ['attempts', stage.attempts],
@@ -416,8 +424,8 @@ async function runPage(signal, runId) {
           + (stage.approval.comment ? ': ' + stage.approval.comment : '') : ''],
       ].concat(Object.entries(stage.outputs || {}).map(([k, v]) => ['output ' + k, v]))
         .concat(Object.entries(stage.metrics || {}).map(([k, v]) => ['metric ' + k, v]))
-        .concat((stage.artifacts || []).map(a => ['artifact', a.path + ' (' + a.sizeBytes + ' bytes) ' + a.location])))),
-      approval);
+        .concat((stage.artifacts || []).map(a => ['artifact', a.path + ' (' + a.sizeBytes + ' bytes) ' + a.location]))),
+      ...approval);
   }
 
   function followLogs(stage) {
@@ -425,7 +433,7 @@ async function runPage(signal, runId) {
     logsAbort = new AbortController();
     signal.addEventListener('abort', () => logsAbort.abort());
     const pre = h('pre', { id: 'log-lines' });
-    logs.replaceChildren(h('h2', {}, 'Output of ', stage), pre);
+    fill(logs, h('h2', {}, 'Output of ', stage), pre);
     let attempt = null;
     stream('/api/runs/' + encodeURIComponent(runId) + '/logs/stream?stage=' + encodeURIComponent(stage), chunk => {
       if (chunk.attempt !== attempt) {
@@ -433,7 +441,7 @@ async function runPage(signal, runId) {
         pre.append(h('div', { class: 'muted' }, '— attempt ' + attempt + ' —'));
         if (chunk.dropped > 0) pre.append(h('div', { class: 'dropped' }, '… ' + chunk.dropped + ' earlier lines were dropped'));
       }
-      pre.append(chunk.lines.map(line => h('div', { class: 'line', 'data-line': line.number }, line.text)));
+      pre.append(...chunk.lines.map(line => h('div', { class: 'line', 'data-line': line.number }, line.text)));
       pre.scrollTop = pre.scrollHeight;
     }, logsAbort.signal).catch(() => {});
   }
@@ -449,15 +457,17 @@ async function runPage(signal, runId) {
       const html = await api('/api/runs/' + encodeURIComponent(runId) + '/report/html', { headers: { Accept: 'text/html' } });
       const body = h('div');
       body.innerHTML = html; // rendered by the scheduler with raw HTML escaped
-      report.replaceChildren(h('h2', {}, 'Execution report'), body);
+      fill(report, h('h2', {}, 'Execution report'), body);
+      report.hidden = false;
     } catch (e) {
-      report.replaceChildren(h('p', { class: 'error' }, e.message));
+      fill(report, h('p', { class: 'error' }, e.message));
+      report.hidden = false;
     }
   }
 
   function render() {
     renderHeader();
-    graph.replaceChildren(h('h2', {}, 'Stages'), drawGraph(run, selected, select));
+    fill(graph, h('h2', {}, 'Stages'), drawGraph(run, selected, select));
     renderDetail();
   }
 
@@ -497,6 +507,10 @@ async function runPage(signal, runId) {
 // ---- Routing --------------------------------------------------------------------------
 
 async function route() {
+  if (location.hash.startsWith('#token=')) {
+    start(); // another token: sign in again
+    return;
+  }
   if (state.page) state.page.abort();
   state.page = new AbortController();
   const signal = state.page.signal;

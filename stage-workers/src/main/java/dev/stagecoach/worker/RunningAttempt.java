@@ -79,7 +79,7 @@ public final class RunningAttempt {
         }
     }
 
-    /** Sends the lines not sent yet; called per batch, on every heartbeat and at the end. */
+    /** Sends the lines not sent yet; called per batch, every half second while the stage runs, and at the end. */
     public synchronized void flush() {
         if (pending.isEmpty()) {
             return;

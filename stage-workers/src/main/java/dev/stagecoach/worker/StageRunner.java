@@ -31,6 +31,8 @@ public final class StageRunner {
     private final ResultSink sink;
     private final Clock clock;
     private final String workerId;
+    private static final java.time.Duration LINES_SENT_WITHIN = java.time.Duration.ofMillis(500);
+
     private final ScheduledExecutorService heartbeats;
     private final int tailLines;
     private final Map<String, RunningAttempt> running = new ConcurrentHashMap<>();
@@ -65,14 +67,21 @@ public final class StageRunner {
         long startedAt = clock.millis();
         AttemptOutcome outcome;
         ScheduledFuture<?> beat = null;
+        ScheduledFuture<?> lines = null;
         try {
             sink.result(result(command, ResultType.STARTED).build());
             beat = heartbeats.scheduleAtFixedRate(() -> heartbeat(attempt),
                     command.getHeartbeatMillis(), command.getHeartbeatMillis(), TimeUnit.MILLISECONDS);
+            // People follow a stage's output live (CLI, dashboard): a quiet stage's lines go out within this, not at the next heartbeat.
+            lines = heartbeats.scheduleWithFixedDelay(() -> flushLines(attempt), LINES_SENT_WITHIN.toMillis(),
+                    LINES_SENT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
             outcome = run(command, attempt);
         } finally {
             if (beat != null) {
                 beat.cancel(false);
+            }
+            if (lines != null) {
+                lines.cancel(false);
             }
             running.remove(attemptId);
             finished.add(attemptId);
@@ -132,6 +141,14 @@ public final class StageRunner {
 
     private static AttemptOutcome failure(RunningAttempt attempt, String why) {
         return AttemptOutcome.ended(Outcome.FAILED, why, attempt.tail());
+    }
+
+    private static void flushLines(RunningAttempt attempt) {
+        try {
+            attempt.flush();
+        } catch (RuntimeException e) {
+            LOG.debugf("attempt=%s lines not sent yet: %s", attempt.command().getAttemptId(), e.getMessage());
+        }
     }
 
     private void heartbeat(RunningAttempt attempt) {

@@ -54,7 +54,6 @@ public class RunResource {
     /** How many of a pipeline's latest successful runs estimate how long a run of it takes. */
     private static final int HISTORY_FOR_ESTIMATES = 10;
     private static final Duration LINES_AFTER_END = Duration.ofSeconds(2);
-    private static final LogArchive.Chunk END_OF_LOGS = new LogArchive.Chunk("", "", 0, 0, List.of());
 
     @Inject
     RunRouter router;
@@ -124,12 +123,16 @@ public class RunResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<LogArchive.Chunk> followLogs(@PathParam("runId") String runId, @QueryParam("stage") String stage) {
         String only = stage == null || stage.isBlank() ? null : stage;
-        Multi<LogArchive.Chunk> lines = observers.logs().follow(runId, only);
-        Multi<LogArchive.Chunk> end = runEnd(runId)
-                // The last lines may be read a moment after the run's end: the logs are another topic.
-                .onItem().call(ended -> Uni.createFrom().voidItem().onItem().delayIt().by(LINES_AFTER_END))
-                .map(ended -> END_OF_LOGS).toMulti();
-        return Multi.createBy().merging().streams(lines, end).select().first(chunk -> chunk != END_OF_LOGS);
+        return Multi.createFrom().emitter(emitter -> {
+            var lines = observers.logs().follow(runId, only).subscribe().with(emitter::emit, emitter::fail);
+            // The last lines may be read a moment after the run's end: the logs are another topic.
+            Runnable stopWaiting = observers.catalog().whenEnded(runId, () -> Uni.createFrom().voidItem()
+                    .onItem().delayIt().by(LINES_AFTER_END).subscribe().with(done -> emitter.complete()));
+            emitter.onTermination(() -> {
+                lines.cancel();
+                stopWaiting.run();
+            });
+        });
     }
 
     /** The run's events as they happen, until it ends (at once, if it has ended). */
@@ -284,16 +287,6 @@ public class RunResource {
             return null;
         }
         return revisions.loaded(run.pipeline(), run.pipelineRevision(), run.pipelineYaml()).definition().orElse(null);
-    }
-
-    /** Emits once the catalog sees the run ended (at once if it already has). */
-    private Uni<RunSummary> runEnd(String runId) {
-        var ended = observers.catalog().run(runId).filter(RunSummary::ended);
-        if (ended.isPresent()) {
-            return Uni.createFrom().item(ended.get());
-        }
-        return observers.catalog().changes().select().first(run -> run.runId().equals(runId) && run.ended())
-                .toUni();
     }
 
     private static Response notFound(String runId) {

@@ -1,7 +1,6 @@
 package dev.stagecoach.scheduler.observe;
 
 import dev.stagecoach.events.RunSnapshot;
-import io.smallrye.mutiny.Multi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +77,23 @@ public final class RunCatalog {
                 .limit(count).toList();
     }
 
-    /** Every change of a run, as it is read. */
-    public Multi<RunSummary> changes() {
-        return changes.stream(run -> true);
+    /**
+     * Calls {@code then} once, when the catalog sees run {@code runId} ended (at once if it has).
+     *
+     * @return call it to stop waiting
+     */
+    public Runnable whenEnded(String runId, Runnable then) {
+        java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable once = () -> {
+            if (called.compareAndSet(false, true)) {
+                then.run();
+            }
+        };
+        Runnable unsubscribe = changes.subscribe(run -> run.runId().equals(runId) && run.ended(), run -> once.run());
+        if (run(runId).filter(RunSummary::ended).isPresent()) {
+            once.run();
+        }
+        return unsubscribe;
     }
 
     public int size() {
