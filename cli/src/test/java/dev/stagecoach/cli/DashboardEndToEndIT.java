@@ -212,7 +212,7 @@ class DashboardEndToEndIT {
                     - name: deploy
                       needs: [unit-tests, lint]
                       timeout: 2m
-                      run: for i in $(seq 1 600); do echo "deploying: step $i of 600"; sleep 0.1; done
+                      run: for i in $(seq 1 600); do echo "deploying step $i of 600"; sleep 0.1; done
                     - {name: smoke-test, needs: [deploy], run: echo ok}
                 """);
         signIn(OPERATOR_TOKEN);
@@ -226,7 +226,7 @@ class DashboardEndToEndIT {
         assertThat(admin.run(runId).path("status").asText()).isEqualTo("RUNNING");
         assertThat(browser.driver().findElement(By.id("run-status")).getAttribute("data-status")).isEqualTo("RUNNING");
         WebElement first = browser.driver().findElement(By.cssSelector("#log-lines .line"));
-        assertThat(first.getText()).isEqualTo("deploying: step 1 of 600");
+        assertThat(first.getText()).isEqualTo("deploying step 1 of 600");
         assertThat(browser.all(By.cssSelector("#eta, .progress"))).isNotEmpty();
 
         Path shot = dir.resolve("run-page.png");

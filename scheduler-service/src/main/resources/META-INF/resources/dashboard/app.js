@@ -313,7 +313,7 @@ function drawGraph(run, selected, onSelect) {
     const column = level.get(name);
     (columns[column] = columns[column] || []).push(group);
   });
-  const width = 170, height = 46, gapX = 60, gapY = 18;
+  const width = 160, height = 46, gapX = 48, gapY = 18;
   const place = new Map();
   columns.forEach((column, x) => column.forEach((group, y) =>
     place.set(group.name, { x: 10 + x * (width + gapX), y: 10 + y * (height + gapY) })));
@@ -356,8 +356,8 @@ async function runPage(signal, runId) {
   const logs = h('section', { class: 'card', id: 'logs' });
   const report = h('section', { class: 'card', id: 'report', hidden: true });
   const error = h('p', { class: 'error', id: 'action-error' });
-  mount(h('h1', {}, 'Run ', h('code', {}, runId)), error, header,
-    h('div', { class: 'layout' }, h('div', {}, graph, report), h('div', {}, detail, logs)));
+  mount(h('h1', {}, 'Run ', h('code', {}, runId)), error, header, graph,
+    h('div', { class: 'layout' }, detail, logs), report);
 
   async function act(action, body) {
     try {
