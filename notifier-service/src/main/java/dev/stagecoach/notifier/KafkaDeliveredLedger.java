@@ -118,8 +118,7 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
                 if (closed) {
                     return;
                 }
-                List<TopicPartition> partitions = reading.partitionsFor(topic.name(), Duration.ofMinutes(1)).stream()
-                        .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+                List<TopicPartition> partitions = partitions(reading);
                 reading.assign(partitions);
                 reading.seekToBeginning(partitions);
                 Map<TopicPartition, Long> end = reading.endOffsets(partitions);
@@ -142,6 +141,19 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
             LOG.errorf(e, "cannot read the delivered notifications from %s; nothing will be delivered", topic.name());
             loaded.completeExceptionally(e);
         }
+    }
+
+    /** A topic just created may not be in the metadata yet: an empty answer would make an empty memory look complete. */
+    private List<TopicPartition> partitions(KafkaConsumer<String, NotificationDelivered> reading) {
+        while (!closed) {
+            List<TopicPartition> partitions = reading.partitionsFor(topic.name(), Duration.ofMinutes(1)).stream()
+                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        return List.of();
     }
 
     /**

@@ -195,16 +195,17 @@ class NotificationDeliveryTest {
     }
 
     @Test
-    void channelNotSupportedYetEndsOnTheDeadLetterTopic() {
-        Notification email = Notification.newBuilder(notification("ops@example.test"))
-                .setChannel(Channel.EMAIL)
+    void aTargetOfAChannelTheNotifierIsNotConfiguredForIsDeadLetteredWithTheSettingToAdd() {
+        Notification slack = Notification.newBuilder(notification("#deployments"))
+                .setChannel(Channel.SLACK)
                 .build();
 
-        send(email);
+        send(slack);
 
-        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(record -> email.getRunId().equals(record.key()));
-        assertThat(header(deadLetter, "stagecoach.dlq.reason"))
-                .isEqualTo("channel EMAIL is not supported by notifier-service yet: notify through a webhook instead");
+        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(record -> slack.getRunId().equals(record.key()));
+        assertThat(header(deadLetter, "stagecoach.dlq.reason")).isEqualTo("slack is not configured in notifier-service: set"
+                + " stagecoach.notifier.slack.token (STAGECOACH_NOTIFIER_SLACK_TOKEN), a bot token with the chat:write scope,"
+                + " or name a secret holding an incoming-webhook URL as the target");
     }
 
     private void send(Notification notification) {
