@@ -195,17 +195,18 @@ class NotificationDeliveryTest {
     }
 
     @Test
-    void aTargetOfAChannelTheNotifierIsNotConfiguredForIsDeadLetteredWithTheSettingToAdd() {
-        Notification slack = Notification.newBuilder(notification("#deployments"))
+    void aTargetNamingASecretTheNotifierDoesNotHaveIsDeadLetteredWithTheVariableToSet() {
+        Notification slack = Notification.newBuilder(notification("${{ secrets.NOT_SET_IN_THIS_TEST }}"))
                 .setChannel(Channel.SLACK)
                 .build();
 
         send(slack);
 
         ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(record -> slack.getRunId().equals(record.key()));
-        assertThat(header(deadLetter, "stagecoach.dlq.reason")).isEqualTo("slack is not configured in notifier-service: set"
-                + " stagecoach.notifier.slack.token (STAGECOACH_NOTIFIER_SLACK_TOKEN), a bot token with the chat:write scope,"
-                + " or name a secret holding an incoming-webhook URL as the target");
+        assertThat(header(deadLetter, "stagecoach.dlq.reason")).isEqualTo("the secret NOT_SET_IN_THIS_TEST that Slack target"
+                + " ${{ secrets.NOT_SET_IN_THIS_TEST }} names is not set in notifier-service:"
+                + " set STAGECOACH_SECRET_NOT_SET_IN_THIS_TEST to the incoming-webhook URL");
+        assertThat(header(deadLetter, "stagecoach.dlq.consumer")).isEqualTo("notifier-service");
     }
 
     private void send(Notification notification) {
