@@ -32,9 +32,9 @@ import org.jboss.logging.Logger;
  * between a delivery and its offset commit skips what it sent; it keeps reading afterwards, so
  * that what another instance delivered is known when a rebalance hands its partitions over.
  * A delivery is recorded as soon as the receiver accepted it, and the notification's offset is
- * acknowledged only once the broker has the record: what remains is the few milliseconds between
- * the receiver's answer and the broker's, in which a kill -9 leads to one more delivery, with the
- * same idempotency key.
+ * acknowledged only once the broker has the record. What remains are the deliveries under way at
+ * a kill -9 (sent and not answered, or answered and not recorded): nobody knows whether they
+ * arrived, so they are sent again, with the same idempotency key.
  */
 public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseable {
 
@@ -101,7 +101,7 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
         return kept;
     }
 
-    /** How many ids are in memory, for the tests. */
+    /** How many delivered ids are in memory. */
     int size() {
         return index.size();
     }

@@ -123,6 +123,7 @@ class NotificationDeliveryTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("stagecoach_notifications_delivered_total{channel=\"webhook\"}"));
         given().when().get("/q/health").then().statusCode(200).body(containsString("\"status\": \"UP\""));
+        given().when().get("/q/health/ready").then().statusCode(200).body(containsString(DeliveredLedgerReadiness.NAME));
     }
 
     @Test
