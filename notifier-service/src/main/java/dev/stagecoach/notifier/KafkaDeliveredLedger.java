@@ -91,13 +91,15 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
                 .setDeliveredAt(clock.instant())
                 .build();
         CompletableFuture<Void> kept = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic.name(), delivered.getDedupeId(), value), (metadata, error) -> {
-            if (error == null) {
-                kept.complete(null);
-            } else {
-                kept.completeExceptionally(error);
-            }
-        });
+        producer.send(new ProducerRecord<>(topic.name(), delivered.getDedupeId(), value), (metadata, error) ->
+                // Off the producer's I/O thread: what follows acknowledges the notification and starts the next.
+                CompletableFuture.runAsync(() -> {
+                    if (error == null) {
+                        kept.complete(null);
+                    } else {
+                        kept.completeExceptionally(error);
+                    }
+                }));
         return kept;
     }
 
