@@ -15,12 +15,20 @@ import jakarta.mail.Address;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +97,39 @@ class ChannelDeliveryTest {
         await().atMost(DEADLINE).until(() -> ChannelReceiversResource.pagerDuty.accepted().stream()
                 .anyMatch(e -> e.body().path("payload").path("summary").asText().contains(page.getRunId())));
         assertThat(ChannelReceiversResource.pagerDuty.openIncidents()).containsKey("stagecoach/data-release");
+    }
+
+    @Test
+    void slacksRefusalEndsOnTheDeadLetterTopicWithSlacksReason() {
+        Notification unknown = SampleNotifications.start(Channel.SLACK, "#no-such-channel");
+
+        send(unknown);
+
+        ConsumerRecord<String, byte[]> deadLetter = await().atMost(DEADLINE).until(() -> deadLetter(unknown.getRunId()), r -> r != null);
+        assertThat(new String(deadLetter.headers().lastHeader("stagecoach.dlq.reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("slack #no-such-channel answered error channel_not_found: check the channel name, and that the bot can see it");
+    }
+
+    /** The dead letter keyed by this run, if it is on the topic yet. */
+    private ConsumerRecord<String, byte[]> deadLetter(String runId) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers), new StringDeserializer(), new ByteArrayDeserializer())) {
+            String topic = new Topics(Topics.DEFAULT_PREFIX).deadLetters().name();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            ConsumerRecord<String, byte[]> found = null;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (runId.equals(record.key())) {
+                        found = record;
+                    }
+                }
+            }
+            return found;
+        }
     }
 
     private void send(Notification notification) {

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stagecoach.events.Channel;
 import dev.stagecoach.events.Notification;
-import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.NotificationDelivered;
+import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.SharedKafka;
 import java.time.Clock;
