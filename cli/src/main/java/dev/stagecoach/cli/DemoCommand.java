@@ -39,10 +39,11 @@ final class DemoCommand implements Callable<Integer> {
         deleteRecursively(state);
         long started = System.nanoTime();
         System.out.println("Starting a Kafka broker and the three services (logs in " + state.resolve("logs") + ") ...");
-        try (LocalStack stack = new LocalStack(home, state).withWorkers(pools).stopWithThisJvm()) {
+        try (LocalStack stack = new LocalStack(home, state).withWorkers(pools).withNotifierSettings(System.getenv()).stopWithThisJvm()) {
             stack.start();
             System.out.printf("Stack ready in %.1f s: Kafka %s, scheduler %s%n",
                     (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.schedulerUrl());
+            System.out.println("Notifier delivers to " + LocalStack.channelsConfigured(stack.notifierSettings()));
             ApiClient api = new ApiClient(stack.schedulerUrl(), stack.token());
             long runStarted = System.nanoTime();
             RunCommand.Outcome outcome = RunCommand.run(api, file, parameters, true, Duration.ofMinutes(10));

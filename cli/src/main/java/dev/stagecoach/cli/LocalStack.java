@@ -44,6 +44,7 @@ public final class LocalStack implements AutoCloseable {
     /** The name runs and decisions record for whoever uses the stack's own token: the scheduler's admin token's. */
     public static final String LOCAL_TOKEN_NAME = "admin";
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    private static final List<String> NOTIFIER_SETTING_PREFIXES = List.of("QUARKUS_MAILER_", "STAGECOACH_NOTIFIER_", "STAGECOACH_SECRET_");
 
     private final Path home;
     private final Path stateDir;
@@ -56,6 +57,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> extraTokens = new LinkedHashMap<>();
     private WorkerPools workers = WorkerPools.defaults();
     private final Map<String, String> poolByWorker = new LinkedHashMap<>();
+    private final Map<String, String> notifierSettings = new LinkedHashMap<>();
     private short replicationFactor = 1;
     private int minInsyncReplicas = 1;
     private String bootstrapServers;
@@ -82,6 +84,47 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack withToken(String name, String roleAndToken) {
         extraTokens.put(name, roleAndToken);
         return this;
+    }
+
+    /**
+     * The notifier's channel settings found in {@code environment} (such as this process's):
+     * {@code QUARKUS_MAILER_*}, {@code STAGECOACH_NOTIFIER_*}, {@code STAGECOACH_SECRET_*} and
+     * {@code STAGECOACH_PUBLIC_URL}, so that the local stack mails through a real SMTP server or
+     * posts to a real Slack workspace without a file edited. Set before the services start.
+     */
+    public LocalStack withNotifierSettings(Map<String, String> environment) {
+        notifierSettings.putAll(notifierSettingsIn(environment));
+        return this;
+    }
+
+    static Map<String, String> notifierSettingsIn(Map<String, String> environment) {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        environment.forEach((name, value) -> {
+            if (NOTIFIER_SETTING_PREFIXES.stream().anyMatch(name::startsWith) || name.equals("STAGECOACH_PUBLIC_URL")) {
+                settings.put(name, value);
+            }
+        });
+        return settings;
+    }
+
+    /** The channels the notifier's settings configure, for a person to read, e.g. {@code email (smtp.example.com:587), slack}. */
+    static String channelsConfigured(Map<String, String> settings) {
+        List<String> channels = new ArrayList<>(List.of("webhook"));
+        if (!settings.getOrDefault("QUARKUS_MAILER_FROM", "").isBlank()) {
+            channels.add("email (" + settings.getOrDefault("QUARKUS_MAILER_HOST", "localhost") + ":"
+                    + settings.getOrDefault("QUARKUS_MAILER_PORT", "25") + ")");
+        }
+        if (!settings.getOrDefault("STAGECOACH_NOTIFIER_SLACK_TOKEN", "").isBlank()) {
+            channels.add("slack");
+        }
+        if (!settings.getOrDefault("STAGECOACH_NOTIFIER_PAGERDUTY_ROUTING_KEY", "").isBlank()) {
+            channels.add("pagerduty");
+        }
+        return String.join(", ", channels);
+    }
+
+    public Map<String, String> notifierSettings() {
+        return Map.copyOf(notifierSettings);
     }
 
     /** How many workers each pool gets; one {@code default} worker unless set. Set before the services start. */
@@ -267,6 +310,12 @@ public final class LocalStack implements AutoCloseable {
         if (module.equals(SCHEDULER)) {
             environment.put("STAGECOACH_AUTH_ADMIN_TOKEN", token);
             extraTokens.forEach((tokenName, value) -> environment.put("STAGECOACH_AUTH_TOKENS_" + tokenName.toUpperCase(Locale.ROOT), value));
+        } else if (module.equals(NOTIFIER)) {
+            // Links in messages lead to this stack's scheduler unless the settings say otherwise.
+            if (ports.containsKey(SCHEDULER)) {
+                environment.put("STAGECOACH_PUBLIC_URL", schedulerUrl());
+            }
+            environment.putAll(notifierSettings);
         }
         processes.put(name, launch(name, command, environment));
     }

@@ -27,7 +27,7 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("a local stack already runs (" + Stagecoach.stackDir() + "); stop it with `stagecoach down`");
             return Stagecoach.FAILED;
         }
-        LocalStack stack = new LocalStack(Stagecoach.home(), Stagecoach.stackDir()).withWorkers(pools);
+        LocalStack stack = new LocalStack(Stagecoach.home(), Stagecoach.stackDir()).withWorkers(pools).withNotifierSettings(System.getenv());
         try {
             stack.start();
         } catch (RuntimeException e) {
@@ -39,6 +39,8 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("dashboard  " + stack.schedulerUrl() + "/#token=" + stack.token() + "  (signs you in as admin for this browser session)");
         System.out.println("scheduler  " + stack.schedulerUrl() + "  (API under /api, health /q/health, metrics /q/metrics)");
         System.out.println("workers    " + String.join(", ", stack.workerNames()) + "  (" + pools + ")");
+        System.out.println("notifier   delivers to " + LocalStack.channelsConfigured(stack.notifierSettings())
+                + "  (set QUARKUS_MAILER_*, STAGECOACH_NOTIFIER_* before `up` for the others; README, Notifications)");
         System.out.println("logs       " + stack.logsDir());
         System.out.println("stop with  ./stagecoach down");
         return Stagecoach.OK;

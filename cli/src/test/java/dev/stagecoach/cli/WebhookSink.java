@@ -22,15 +22,25 @@ final class WebhookSink implements AutoCloseable {
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
     WebhookSink() throws IOException {
+        this(java.time.Duration.ZERO);
+    }
+
+    /** @param answerAfter how long each request waits for its answer, one request at a time: a slow receiver */
+    WebhookSink(java.time.Duration answerAfter) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            java.util.concurrent.locks.LockSupport.parkNanos(answerAfter.toNanos());
             deliveries.add(new Delivery(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
                     new ObjectMapper().readTree(body)));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         server.start();
+    }
+
+    List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
     }
 
     String url(String path) {

@@ -11,19 +11,21 @@ import org.jboss.logging.Logger;
 
 /**
  * Hands each notification to the delivery of its channel, at most once per dedupe id: an id
- * delivered before is skipped, and a copy that arrives while the first is still being
- * delivered waits for it instead of sending again.
+ * the ledger has (delivered before, by this process or an earlier one) is skipped, and a copy
+ * that arrives while the first is still being delivered waits for it instead of sending again.
+ * The outcome of a delivery completes only once the ledger has kept it, so that the offset of
+ * a notification is never committed before its delivery is recorded.
  */
 public final class NotificationDispatcher {
 
     private static final Logger LOG = Logger.getLogger(NotificationDispatcher.class);
 
     private final Map<Channel, ChannelDelivery> channels;
-    private final RecentlyDelivered delivered;
+    private final DeliveredLedger delivered;
     private final DeliveryMetrics metrics;
     private final Map<String, CompletableFuture<DeliveryOutcome>> inFlight = new ConcurrentHashMap<>();
 
-    public NotificationDispatcher(Map<Channel, ChannelDelivery> channels, RecentlyDelivered delivered, DeliveryMetrics metrics) {
+    public NotificationDispatcher(Map<Channel, ChannelDelivery> channels, DeliveredLedger delivered, DeliveryMetrics metrics) {
         this.channels = channels.isEmpty() ? Map.of() : new EnumMap<>(channels);
         this.delivered = delivered;
         this.metrics = metrics;
@@ -31,6 +33,12 @@ public final class NotificationDispatcher {
 
     /** Never completes exceptionally: whatever goes wrong ends as {@link DeliveryOutcome.GivenUp}. */
     public CompletionStage<DeliveryOutcome> dispatch(Notification notification) {
+        return delivered.ready().handle((ready, error) -> error).thenCompose(error -> error == null ? dispatchNow(notification)
+                : CompletableFuture.completedFuture(new DeliveryOutcome.GivenUp(
+                        "notifier-service cannot read what it delivered before, so it delivers nothing: " + error)));
+    }
+
+    private CompletionStage<DeliveryOutcome> dispatchNow(Notification notification) {
         String dedupeId = notification.getDedupeId();
         if (delivered.contains(dedupeId)) {
             return CompletableFuture.completedFuture(duplicate(notification));
@@ -48,22 +56,36 @@ public final class NotificationDispatcher {
         deliver(notification).whenComplete((result, error) -> {
             DeliveryOutcome settled = error == null ? result
                     : new DeliveryOutcome.GivenUp("delivery failed unexpectedly in notifier-service: " + error);
-            if (settled instanceof DeliveryOutcome.Delivered) {
-                // Remembered before the in-flight entry goes, so a copy always finds one of them.
-                delivered.add(dedupeId);
-            }
-            inFlight.remove(dedupeId, outcome);
-            record(notification, settled);
-            outcome.complete(settled);
+            CompletionStage<Void> kept = settled instanceof DeliveryOutcome.Delivered
+                    // Remembered before the in-flight entry goes, so a copy always finds one of them.
+                    ? remember(notification) : CompletableFuture.completedFuture(null);
+            kept.whenComplete((ignored, notKept) -> {
+                inFlight.remove(dedupeId, outcome);
+                record(notification, settled);
+                outcome.complete(settled);
+            });
         });
         return outcome;
+    }
+
+    private CompletionStage<Void> remember(Notification notification) {
+        try {
+            return delivered.record(notification).exceptionally(error -> {
+                // Delivered all the same: only a restart before the offset commit would send it again.
+                LOG.warnf("delivery not recorded dedupeId=%s reason=\"%s\"", notification.getDedupeId(), error.getMessage());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("delivery not recorded dedupeId=%s reason=\"%s\"", notification.getDedupeId(), e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private CompletionStage<DeliveryOutcome> deliver(Notification notification) {
         ChannelDelivery channel = channels.get(notification.getChannel());
         if (channel == null) {
             return CompletableFuture.completedFuture(new DeliveryOutcome.GivenUp("channel " + notification.getChannel()
-                    + " is not supported by notifier-service yet: notify through a webhook instead"));
+                    + " is not one notifier-service delivers to: the engine wrote a channel this notifier does not know"));
         }
         try {
             return channel.deliver(notification);

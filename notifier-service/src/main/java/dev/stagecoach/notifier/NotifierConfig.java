@@ -2,7 +2,9 @@ package dev.stagecoach.notifier;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** What a deployer may tune about delivery; every key has an environment variable too. */
 @ConfigMapping(prefix = "stagecoach.notifier")
@@ -23,9 +25,41 @@ public interface NotifierConfig {
     @WithDefault("10s")
     Duration requestTimeout();
 
-    /** How many delivered dedupe ids are remembered; the oldest are forgotten first. */
-    @WithDefault("10000")
+    /**
+     * How many delivered dedupe ids are kept in memory, read back from the delivered topic at
+     * start; the oldest are forgotten first, so this bounds how far back a redelivery is caught.
+     */
+    @WithDefault("100000")
     int dedupeCapacity();
+
+    /** A folder of templates that replace the built-in ones file by file: {@code <channel>/<event>.<ext>}. */
+    Optional<Path> templatesDir();
+
+    /** A run's page in the dashboard; {@code {publicUrl}} and {@code {runId}} are filled in. */
+    @WithDefault("{publicUrl}/#/runs/{runId}")
+    String dashboardLink();
+
+    Slack slack();
+
+    Pagerduty pagerduty();
+
+    interface Slack {
+
+        /** A bot token with the chat:write scope, for targets that name a channel. */
+        Optional<String> token();
+
+        @WithDefault("https://slack.com/api")
+        String apiUrl();
+    }
+
+    interface Pagerduty {
+
+        @WithDefault("https://events.pagerduty.com/v2/enqueue")
+        String eventsUrl();
+
+        /** The integration key of the service to page, unless a target names its own secret. */
+        Optional<String> routingKey();
+    }
 
     /** Deliveries under way at once; further notifications wait in Kafka, not in memory. */
     @WithDefault("100")

@@ -1,16 +1,17 @@
 package dev.stagecoach.notifier;
 
+import dev.stagecoach.events.Notification;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The dedupe ids delivered lately, in memory and bounded: the least recently seen id is
- * forgotten first. Enough while one notifier instance owns the notifications topic and
- * redeliveries come soon after the original (a rebalance, a restart with uncommitted
- * offsets); after a restart the memory is empty, so a receiver still gets the
- * Idempotency-Key header to drop what it already has.
+ * forgotten first. On its own it forgets everything at a restart; {@link KafkaDeliveredLedger}
+ * keeps its ids on a compacted topic and fills one of these from it at start.
  */
-public final class RecentlyDelivered {
+public final class RecentlyDelivered implements DeliveredLedger {
 
     private final Map<String, Boolean> ids;
 
@@ -26,12 +27,24 @@ public final class RecentlyDelivered {
         };
     }
 
+    @Override
     public synchronized boolean contains(String dedupeId) {
         return ids.get(dedupeId) != null;
     }
 
     public synchronized void add(String dedupeId) {
         ids.put(dedupeId, Boolean.TRUE);
+    }
+
+    @Override
+    public CompletionStage<Void> ready() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> record(Notification delivered) {
+        add(delivered.getDedupeId());
+        return CompletableFuture.completedFuture(null);
     }
 
     public synchronized int size() {

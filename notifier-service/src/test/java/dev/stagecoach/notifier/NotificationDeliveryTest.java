@@ -123,6 +123,7 @@ class NotificationDeliveryTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("stagecoach_notifications_delivered_total{channel=\"webhook\"}"));
         given().when().get("/q/health").then().statusCode(200).body(containsString("\"status\": \"UP\""));
+        given().when().get("/q/health/ready").then().statusCode(200).body(containsString(DeliveredLedgerReadiness.NAME));
     }
 
     @Test
@@ -195,16 +196,18 @@ class NotificationDeliveryTest {
     }
 
     @Test
-    void channelNotSupportedYetEndsOnTheDeadLetterTopic() {
-        Notification email = Notification.newBuilder(notification("ops@example.test"))
-                .setChannel(Channel.EMAIL)
+    void aTargetNamingASecretTheNotifierDoesNotHaveIsDeadLetteredWithTheVariableToSet() {
+        Notification slack = Notification.newBuilder(notification("${{ secrets.NOT_SET_IN_THIS_TEST }}"))
+                .setChannel(Channel.SLACK)
                 .build();
 
-        send(email);
+        send(slack);
 
-        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(record -> email.getRunId().equals(record.key()));
-        assertThat(header(deadLetter, "stagecoach.dlq.reason"))
-                .isEqualTo("channel EMAIL is not supported by notifier-service yet: notify through a webhook instead");
+        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(record -> slack.getRunId().equals(record.key()));
+        assertThat(header(deadLetter, "stagecoach.dlq.reason")).isEqualTo("the secret NOT_SET_IN_THIS_TEST that Slack target"
+                + " ${{ secrets.NOT_SET_IN_THIS_TEST }} names is not set in notifier-service:"
+                + " set STAGECOACH_SECRET_NOT_SET_IN_THIS_TEST to the incoming-webhook URL");
+        assertThat(header(deadLetter, "stagecoach.dlq.consumer")).isEqualTo("notifier-service");
     }
 
     private void send(Notification notification) {

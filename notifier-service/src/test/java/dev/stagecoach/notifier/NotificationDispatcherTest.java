@@ -69,14 +69,62 @@ class NotificationDispatcherTest {
     }
 
     @Test
-    void aChannelNotSupportedYetIsGivenUpWithAReason() {
+    void aChannelWithoutADeliveryIsGivenUpWithAReason() {
         Notification email = Notification.newBuilder(webhook("run-5:on_failure:0"))
                 .setChannel(Channel.EMAIL).setTarget("ops@example.test").build();
 
         assertThat(dispatch(email)).isCompletedWithValue(new DeliveryOutcome.GivenUp(
-                "channel EMAIL is not supported by notifier-service yet: notify through a webhook instead"));
+                "channel EMAIL is not one notifier-service delivers to: the engine wrote a channel this notifier does not know"));
         assertThat(webhooks.sent).isEmpty();
         assertThat(count(DeliveryMetrics.DEAD_LETTERED, "email")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDeliveryEndsOnlyOnceTheLedgerKeptItSoItsOffsetIsNeverCommittedBefore() {
+        HeldLedger ledger = new HeldLedger();
+        NotificationDispatcher durable = new NotificationDispatcher(Map.of(Channel.WEBHOOK, webhooks), ledger,
+                new DeliveryMetrics(registry));
+        ledger.loaded.complete(null);
+
+        CompletableFuture<DeliveryOutcome> outcome = durable.dispatch(webhook("run-7:on_success:0")).toCompletableFuture();
+        webhooks.finish(0, new DeliveryOutcome.Delivered(1));
+
+        assertThat(outcome).isNotDone();
+        assertThat(ledger.recorded).extracting(Notification::getDedupeId).containsExactly("run-7:on_success:0");
+        ledger.kept.complete(null);
+        assertThat(outcome).isCompletedWithValue(new DeliveryOutcome.Delivered(1));
+    }
+
+    @Test
+    void nothingIsDeliveredBeforeTheLedgerHasReadWhatWasDeliveredBefore() {
+        HeldLedger ledger = new HeldLedger();
+        NotificationDispatcher durable = new NotificationDispatcher(Map.of(Channel.WEBHOOK, webhooks), ledger,
+                new DeliveryMetrics(registry));
+
+        CompletableFuture<DeliveryOutcome> outcome = durable.dispatch(webhook("run-8:on_start:0")).toCompletableFuture();
+        assertThat(webhooks.sent).isEmpty();
+
+        ledger.loaded.complete(null);
+        assertThat(webhooks.sent).hasSize(1);
+        webhooks.finish(0, new DeliveryOutcome.Delivered(1));
+        ledger.kept.complete(null);
+        assertThat(outcome).isCompletedWithValue(new DeliveryOutcome.Delivered(1));
+    }
+
+    @Test
+    void aLedgerThatCannotBeReadStopsDeliveriesWithAReason() {
+        HeldLedger ledger = new HeldLedger();
+        NotificationDispatcher durable = new NotificationDispatcher(Map.of(Channel.WEBHOOK, webhooks), ledger,
+                new DeliveryMetrics(registry));
+        ledger.loaded.completeExceptionally(new IllegalStateException("topic unreadable"));
+
+        CompletableFuture<DeliveryOutcome> outcome = durable.dispatch(webhook("run-9:on_start:0")).toCompletableFuture();
+
+        assertThat(outcome.join()).isInstanceOf(DeliveryOutcome.GivenUp.class);
+        assertThat(((DeliveryOutcome.GivenUp) outcome.join()).reason())
+                .startsWith("notifier-service cannot read what it delivered before, so it delivers nothing")
+                .contains("topic unreadable");
+        assertThat(webhooks.sent).isEmpty();
     }
 
     @Test
@@ -109,6 +157,30 @@ class NotificationDispatcherTest {
                 .setRunStatus("SUCCEEDED")
                 .setCreatedAt(Instant.parse("2026-11-24T10:15:30.123Z"))
                 .build();
+    }
+
+    /** A ledger that loads and keeps when the test says so. */
+    private static final class HeldLedger implements DeliveredLedger {
+
+        final CompletableFuture<Void> loaded = new CompletableFuture<>();
+        final CompletableFuture<Void> kept = new CompletableFuture<>();
+        final List<Notification> recorded = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<Void> ready() {
+            return loaded;
+        }
+
+        @Override
+        public boolean contains(String dedupeId) {
+            return recorded.stream().anyMatch(n -> n.getDedupeId().equals(dedupeId));
+        }
+
+        @Override
+        public CompletableFuture<Void> record(Notification delivered) {
+            recorded.add(delivered);
+            return kept;
+        }
     }
 
     /** Deliveries that finish when the test says so. */

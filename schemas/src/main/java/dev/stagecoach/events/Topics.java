@@ -69,6 +69,15 @@ public final class Topics {
         return deleting("notifications", Notification.class);
     }
 
+    /**
+     * Compacted, keyed by dedupe id: what the notifier delivered, kept beyond its consumer
+     * offsets so that a notifier killed between a delivery and its offset commit does not
+     * deliver again.
+     */
+    public Topic<NotificationDelivered> notificationsDelivered() {
+        return new Topic<>(prefix + "notifications.delivered", NotificationDelivered.class, RUN_PARTITIONS, CleanupPolicy.COMPACT);
+    }
+
     public Topic<LogBatch> logs() {
         return deleting("logs", LogBatch.class);
     }
@@ -90,7 +99,7 @@ public final class Topics {
      */
     public List<Topic<?>> all() {
         return List.of(pipelines(), runRequests(), commands(StageSpec.DEFAULT_POOL), results(), control(), runEvents(),
-                runs(), notifications(), logs(), metrics(), deadLetters());
+                runs(), notifications(), notificationsDelivered(), logs(), metrics(), deadLetters());
     }
 
     /** Deletes by retention, with {@link #RUN_PARTITIONS} partitions: the layout of every topic but pipelines, runs and commands. */

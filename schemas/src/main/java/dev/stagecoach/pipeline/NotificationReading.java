@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -66,9 +67,16 @@ final class NotificationReading {
                                 : "; give it a value, e.g. " + channel + ": " + EXAMPLE_TARGETS.get(channel)));
                 continue;
             }
-            String value = nodes.string(target.getValue(), targetPath + "." + target.getKey());
+            String valuePath = targetPath + "." + target.getKey();
+            String value = nodes.string(target.getValue(), valuePath);
             if (value != null) {
-                targets.add(new NotificationTarget(NotificationTarget.Channel.valueOf(target.getKey().toUpperCase(Locale.ROOT)), value));
+                NotificationTarget.Channel channel = NotificationTarget.Channel.valueOf(target.getKey().toUpperCase(Locale.ROOT));
+                Optional<String> problem = NotificationTargets.problem(channel, value);
+                if (problem.isPresent()) {
+                    nodes.error(target.getValue(), valuePath, problem.get());
+                } else {
+                    targets.add(new NotificationTarget(channel, value));
+                }
             }
         }
         return targets;

@@ -32,8 +32,24 @@ public sealed interface Effect {
     }
 
     /** @param dedupeId stable for this run, event and target, so a replay is delivered once */
-    record Notify(NotificationEvent event, NotificationTarget target, String dedupeId, String subject, String body)
-            implements Effect {
+    record Notify(NotificationEvent event, NotificationTarget target, String dedupeId, String subject, String body,
+                  Facts facts) implements Effect {
+
+        /**
+         * What the notifier's templates show beyond the run itself.
+         *
+         * @param failedStage the critical stage that failed the run, or null
+         * @param nonCriticalFailures stages that failed without failing the run: a success with these is a warning
+         * @param approvalStage the stage that waits for approval, or null
+         * @param approvers who may approve it; empty when any operator may
+         */
+        public record Facts(String failedStage, List<String> nonCriticalFailures, String approvalStage, List<String> approvers) {
+
+            public Facts {
+                nonCriticalFailures = List.copyOf(nonCriticalFailures);
+                approvers = List.copyOf(approvers);
+            }
+        }
     }
 
     record FinishRun(RunStatus status) implements Effect {

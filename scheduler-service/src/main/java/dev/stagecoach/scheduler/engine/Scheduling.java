@@ -121,7 +121,8 @@ final class Scheduling {
                 "waits for approval" + (timeoutAt == null ? "" : " until " + timeoutAt));
         var targets = step.definition.notificationsFor(NotificationEvent.ON_APPROVAL);
         for (int i = 0; i < targets.size(); i++) {
-            step.effect(NotificationTexts.approvalNeeded(step.state, waiting, targets.get(i), i));
+            step.effect(NotificationTexts.approvalNeeded(step.state, waiting, targets.get(i), i,
+                    step.spec(stage.name()).manualApproval().approvers()));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.engine;
 
 import dev.stagecoach.pipeline.NotificationEvent;
+import dev.stagecoach.pipeline.NotificationTarget;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.engine.Transitions.Transition;
@@ -107,8 +108,21 @@ final class Step {
     void notify(NotificationEvent event) {
         var targets = definition.notificationsFor(event);
         for (int i = 0; i < targets.size(); i++) {
-            effects.add(NotificationTexts.notify(state, event, targets.get(i), i));
+            effects.add(NotificationTexts.notify(state, event, targets.get(i), i, this::isCritical));
         }
+        if (event == NotificationEvent.ON_SUCCESS) {
+            // A success closes the incident a failure opened, unless on_success names that target itself.
+            var paged = definition.notificationsFor(NotificationEvent.ON_FAILURE);
+            for (int i = 0; i < paged.size(); i++) {
+                if (paged.get(i).channel() == NotificationTarget.Channel.PAGERDUTY && !targets.contains(paged.get(i))) {
+                    effects.add(NotificationTexts.resolveIncident(state, paged.get(i), i, this::isCritical));
+                }
+            }
+        }
+    }
+
+    private boolean isCritical(String stage) {
+        return pipeline.stage(stage).map(StageSpec::critical).orElse(true);
     }
 
     /** Cancels the timers that watch the stage's attempt in flight. */

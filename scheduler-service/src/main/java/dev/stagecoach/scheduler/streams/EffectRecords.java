@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler.streams;
 
 import dev.stagecoach.events.Channel;
 import dev.stagecoach.events.CommandAction;
+import dev.stagecoach.events.FailedStage;
 import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.RunEvent;
 import dev.stagecoach.events.RunSnapshot;
@@ -11,6 +12,7 @@ import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.RunState;
+import dev.stagecoach.scheduler.engine.StageState;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -86,6 +88,27 @@ final class EffectRecords {
                 .setBody(notify.body())
                 .setRunStatus(run.status().name())
                 .setCreatedAt(now)
+                .setStartedBy(run.requestedBy() == null ? "" : run.requestedBy())
+                .setRunStartedAt(run.createdAt())
+                .setRunFinishedAt(run.finishedAt())
+                .setReason(run.reason() == null ? "" : run.reason())
+                .setFailedStage(failedStage(run, notify.facts().failedStage()))
+                .setNonCriticalFailures(notify.facts().nonCriticalFailures())
+                .setApprovalStage(notify.facts().approvalStage())
+                .setApprovers(notify.facts().approvers())
+                .build();
+    }
+
+    private static FailedStage failedStage(RunState run, String name) {
+        StageState stage = name == null ? null : run.stage(name);
+        if (stage == null) {
+            return null;
+        }
+        return FailedStage.newBuilder()
+                .setName(name)
+                .setExitCode(stage.exitCode())
+                .setError(stage.error() == null ? "" : stage.error())
+                .setOutputTail(stage.outputTail())
                 .build();
     }
 

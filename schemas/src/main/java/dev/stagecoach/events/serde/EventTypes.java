@@ -4,6 +4,7 @@ import dev.stagecoach.events.Control;
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.Notification;
+import dev.stagecoach.events.NotificationDelivered;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunEvent;
 import dev.stagecoach.events.RunRequested;
@@ -25,7 +26,7 @@ public final class EventTypes {
 
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             RunRequested.class, StageCommand.class, StageResult.class, RunEvent.class, RunSnapshot.class,
-            Notification.class, Control.class, PipelineRegistered.class, LogBatch.class, MetricSample.class);
+            Notification.class, NotificationDelivered.class, Control.class, PipelineRegistered.class, LogBatch.class, MetricSample.class);
 
     private static final String RELEASED = "/dev/stagecoach/events/released/";
 

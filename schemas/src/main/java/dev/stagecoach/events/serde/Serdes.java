@@ -4,6 +4,7 @@ import dev.stagecoach.events.Control;
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.MetricSample;
 import dev.stagecoach.events.Notification;
+import dev.stagecoach.events.NotificationDelivered;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.RunEvent;
 import dev.stagecoach.events.RunRequested;
@@ -31,6 +32,7 @@ public final class Serdes {
             Map.entry(RunEvent.class, RunEventSerde::new),
             Map.entry(RunSnapshot.class, RunSnapshotSerde::new),
             Map.entry(Notification.class, NotificationSerde::new),
+            Map.entry(NotificationDelivered.class, NotificationDeliveredSerde::new),
             Map.entry(Control.class, ControlSerde::new),
             Map.entry(PipelineRegistered.class, PipelineRegisteredSerde::new),
             Map.entry(LogBatch.class, LogBatchSerde::new),
@@ -94,6 +96,12 @@ public final class Serdes {
     public static final class NotificationSerde extends AvroSerde<Notification> {
         public NotificationSerde() {
             super(Notification.class);
+        }
+    }
+
+    public static final class NotificationDeliveredSerde extends AvroSerde<NotificationDelivered> {
+        public NotificationDeliveredSerde() {
+            super(NotificationDelivered.class);
         }
     }
 
