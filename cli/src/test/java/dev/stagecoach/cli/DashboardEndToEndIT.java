@@ -97,6 +97,22 @@ class DashboardEndToEndIT {
     }
 
     @Test
+    void runWaitPrintsPlainLinesWhenItsOutputIsNoTerminal() throws Exception {
+        Path file = dir.resolve("plain.yaml");
+        Files.writeString(file, """
+                pipeline:
+                  name: plain
+                  stages:
+                    - {name: one, run: echo one}
+                    - {name: two, needs: [one], run: echo two}
+                """);
+        EndToEnd.CliRun waited = cli("run", file.toString(), "--wait", "--server", stack.schedulerUrl(), "--token", stack.token());
+
+        assertThat(waited.exitCode()).isZero();
+        assertThat(waited.output()).contains("SUCCEEDED").doesNotContain("\u001b").doesNotContain("\r");
+    }
+
+    @Test
     void theEventStreamDeliversEachStagesChange() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         ApiClient viewer = new ApiClient(stack.schedulerUrl(), VIEWER_TOKEN);
