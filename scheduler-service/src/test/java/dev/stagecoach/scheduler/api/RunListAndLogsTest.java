@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.scheduler.SchedulerFixture;
 import dev.stagecoach.scheduler.StagecoachConfig;
@@ -19,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -169,6 +174,21 @@ class RunListAndLogsTest {
     }
 
     @Test
+    void anUnreadableLogRecordIsDeadLetteredAndTheNextOneIsServed() {
+        String runId = "poisoned-logs-" + System.nanoTime();
+        publisher.send(new ProducerRecord<>(config.topics().logs().name(), runId, "not a log batch".getBytes(StandardCharsets.UTF_8)));
+        publisher.publish(config.topics().logs(), runId, LogBatch.newBuilder().setRunId(runId).setStage("build")
+                .setAttemptId(runId + "/build/1").setFirstLine(1).setLines(List.of("after the poison")).setAt(Instant.now()).build());
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("stage", "build")
+                .get("/api/runs/" + runId + "/logs").then().statusCode(200).body("lines[0].text", equalTo("after the poison")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> SchedulerFixture.readToEnd(
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                config.topics().deadLetters().name()).stream().anyMatch(record -> runId.equals(record.key())
+                && "scheduler-logs".equals(header(record, DeadLetters.CONSUMER))));
+    }
+
+    @Test
     void aRunsStatusShowsItsProgress() {
         SchedulerFixture.register(LISTED);
         String runId = start("listed");
@@ -178,6 +198,11 @@ class RunListAndLogsTest {
                 .body("trigger", equalTo("MANUAL")));
         // No run of it ever succeeded: there is nothing to estimate from.
         given().get("/api/runs/" + runId).then().body("progress.estimatedEnd", nullValue());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String start(String pipeline) {
