@@ -83,6 +83,12 @@ public interface StagecoachConfig {
 
         /** One admin token, named {@value dev.stagecoach.scheduler.api.auth.ConfiguredTokens#ADMIN}: the one setting a deployment needs. */
         Optional<String> adminToken();
+
+        /**
+         * Token name to the pipelines it may reach, as comma-separated globs ({@code release-*,deploy-?});
+         * a token without a scope reaches every pipeline.
+         */
+        Map<String, String> scopes();
     }
 
     default Topics topics() {

@@ -33,4 +33,12 @@ public final class ApiErrors {
             return of(Response.Status.FORBIDDEN, e.getMessage(), List.of());
         }
     }
+
+    @Provider
+    public static class OutOfScope implements ExceptionMapper<Caller.OutOfScopeException> {
+        @Override
+        public Response toResponse(Caller.OutOfScopeException e) {
+            return of(Response.Status.FORBIDDEN, e.getMessage(), List.of());
+        }
+    }
 }

@@ -18,7 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What the scheduler sees of every run besides the engine's own state: the catalog of runs
- * (from the runs topic), the stages' output (from the logs topic) and the live run events.
+ * (from the runs topic), the stages' output (from the logs topic), the live run events and the
+ * newest audit entries (from the audit topic).
  * Every instance reads all of it, so any instance answers lists and streams.
  */
 @ApplicationScoped
@@ -34,6 +35,7 @@ public class RunObservers {
     private final Subscribers<RunEventView> events = new Subscribers<>();
     private LogArchive logs;
     private RunCatalog catalog;
+    private final AuditLog audit = new AuditLog(AuditLog.KEPT);
     private List<TopicTail<?>> tails = List.of();
 
     @PostConstruct
@@ -57,7 +59,9 @@ public class RunObservers {
                     if (runEvent != null) {
                         events.publish(RunEventView.of(runEvent));
                     }
-                }, deadLetters, publisher::send));
+                }, deadLetters, publisher::send),
+                new TopicTail<>("scheduler-audit", topics.audit(), true, client, (pipeline, entry) -> audit.read(entry),
+                        deadLetters, publisher::send));
         tails.forEach(TopicTail::start);
     }
 
@@ -67,6 +71,10 @@ public class RunObservers {
 
     public RunCatalog catalog() {
         return catalog;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     public LogArchive logs() {
