@@ -32,6 +32,9 @@ class AccessAndAuditEndToEndIT {
 
     private static final String RELEASE_TOKEN = "release-operator-token-for-the-audit-test";
     private static final String LIMITED = "releasebot";
+    /** Registering takes an admin: this one is limited to the same pipelines. */
+    private static final String RELEASE_ADMIN_TOKEN = "release-admin-token-for-the-audit-test";
+    private static final String LIMITED_ADMIN = "releaseadmin";
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final String GATED = """
               stages:
@@ -47,6 +50,7 @@ class AccessAndAuditEndToEndIT {
     static LocalStack stack;
     static ApiClient admin;
     static ApiClient limited;
+    static ApiClient limitedAdmin;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -55,9 +59,12 @@ class AccessAndAuditEndToEndIT {
         stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
                 .withToken(LIMITED, "operator:" + RELEASE_TOKEN)
                 .withTokenScope(LIMITED, "release-*")
+                .withToken(LIMITED_ADMIN, "admin:" + RELEASE_ADMIN_TOKEN)
+                .withTokenScope(LIMITED_ADMIN, "release-*", "deploy-?")
                 .startServices(broker.bootstrapServers());
         admin = new ApiClient(stack.schedulerUrl(), stack.token());
         limited = new ApiClient(stack.schedulerUrl(), RELEASE_TOKEN);
+        limitedAdmin = new ApiClient(stack.schedulerUrl(), RELEASE_ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -78,7 +85,8 @@ class AccessAndAuditEndToEndIT {
         awaitStage(nightlyRun, "gate", "AWAITING_APPROVAL");
         Awaitility.await().atMost(WITHIN).until(() -> admin.runs(Map.of("pipeline", "nightly-build")).path("runs").size() == 1);
 
-        assertRefused(() -> limited.register(nightlyYaml, "nightly-build.yaml"));
+        assertRefused(LIMITED_ADMIN, "release-*, deploy-?", () -> limitedAdmin.register(nightlyYaml, "nightly-build.yaml"));
+        assertRefused(LIMITED_ADMIN, "release-*, deploy-?", () -> limitedAdmin.run(nightlyRun));
         assertRefused(() -> limited.start("nightly-build", Map.of(), LIMITED));
         assertRefused(() -> limited.run(nightlyRun));
         assertRefused(() -> limited.report(nightlyRun));
@@ -86,7 +94,7 @@ class AccessAndAuditEndToEndIT {
         assertRefused(() -> limited.control(nightlyRun, "cancel", null, null, null));
         assertRefused(() -> limited.control(nightlyRun, "approve", "gate", null, null));
 
-        assertThat(limited.register("pipeline:\n  name: release-web\n" + GATED, "release-web.yaml").path("revision").asInt()).isEqualTo(1);
+        assertThat(limitedAdmin.register("pipeline:\n  name: release-web\n" + GATED, "release-web.yaml").path("revision").asInt()).isEqualTo(1);
         String runId = limited.start("release-web", Map.of(), LIMITED).path("runId").asText();
         awaitStage(runId, "gate", "AWAITING_APPROVAL");
         limited.control(runId, "reject", "gate", null, "not today");
@@ -105,20 +113,26 @@ class AccessAndAuditEndToEndIT {
         Topic<AuditEntry> audit = new Topics(Topics.DEFAULT_PREFIX).audit();
         List<AuditEntry> entries = EndToEnd.committedRecords(broker.bootstrapServers(), audit.name()).stream()
                 .map(record -> audit.valueSerde().deserializer().deserialize(audit.name(), record.value())).toList();
+        assertThat(entries).filteredOn(e -> LIMITED_ADMIN.equals(e.getToken())).singleElement().satisfies(entry -> {
+            assertThat(entry.getAction()).isEqualTo(AuditAction.REGISTER);
+            assertThat(entry.getRole()).isEqualTo("admin");
+            assertThat(entry.getBy()).isEqualTo(LIMITED_ADMIN);
+            assertThat(entry.getPipeline()).isEqualTo("release-web");
+            assertThat(entry.getRunId()).isNull();
+            assertThat(entry.getDetail()).startsWith("revision 1, sha256 ");
+        });
         List<AuditEntry> byLimited = entries.stream().filter(e -> LIMITED.equals(e.getToken())).toList();
-        assertThat(byLimited).extracting(AuditEntry::getAction).containsExactlyInAnyOrder(AuditAction.REGISTER, AuditAction.START,
+        assertThat(byLimited).extracting(AuditEntry::getAction).containsExactlyInAnyOrder(AuditAction.START,
                 AuditAction.REJECT, AuditAction.RESUME, AuditAction.APPROVE, AuditAction.CANCEL);
         assertThat(byLimited).allSatisfy(entry -> {
             assertThat(entry.getRole()).isEqualTo("operator");
             assertThat(entry.getBy()).isEqualTo(LIMITED);
             assertThat(entry.getPipeline()).isEqualTo("release-web");
-            assertThat(entry.getRunId()).isEqualTo(entry.getAction() == AuditAction.REGISTER ? null : runId);
+            assertThat(entry.getRunId()).isEqualTo(runId);
         });
         assertThat(byLimited).filteredOn(e -> e.getAction() == AuditAction.APPROVE).singleElement()
                 .satisfies(entry -> assertThat(entry.getStage()).isEqualTo("gate"))
                 .satisfies(entry -> assertThat(entry.getComment()).isEqualTo("ship it"));
-        assertThat(byLimited).filteredOn(e -> e.getAction() == AuditAction.REGISTER).singleElement()
-                .satisfies(entry -> assertThat(entry.getDetail()).startsWith("revision 1, sha256 "));
         assertThat(entries).filteredOn(e -> e.getPipeline().equals("nightly-build")).extracting(AuditEntry::getToken, AuditEntry::getAction)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("admin", AuditAction.REGISTER),
                         org.assertj.core.groups.Tuple.tuple("admin", AuditAction.START));
@@ -129,7 +143,7 @@ class AccessAndAuditEndToEndIT {
             return json.exitCode() == 0 ? new ObjectMapper().readTree(json.output().substring(json.output().indexOf('{'))) : null;
         }, answer -> answer != null && answer.path("entries").size() == 6);
         assertThat(names(shown.path("entries"), "action")).containsExactly("CANCEL", "APPROVE", "RESUME", "REJECT", "START", "REGISTER");
-        assertThat(names(shown.path("entries"), "token")).containsOnly(LIMITED);
+        assertThat(names(shown.path("entries"), "token")).containsExactly(LIMITED, LIMITED, LIMITED, LIMITED, LIMITED, LIMITED_ADMIN);
 
         EndToEnd.CliRun table = cli("audit", "--since", "1h", "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(table.output()).containsPattern("APPROVE\\s+release-web\\s+" + LIMITED + " \\(operator\\)\\s+" + LIMITED
@@ -140,9 +154,14 @@ class AccessAndAuditEndToEndIT {
     }
 
     private static void assertRefused(ThrowingCallable call) {
+        assertRefused(LIMITED, "release-*", call);
+    }
+
+    private static void assertRefused(String token, String scope, ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ApiClient.ApiException.class, e -> {
             assertThat(e.status).isEqualTo(403);
-            assertThat(e.getMessage()).contains("token \"" + LIMITED + "\" is limited to pipelines release-*", "nightly-build");
+            assertThat(e.getMessage()).isEqualTo("token \"" + token + "\" is limited to pipelines " + scope
+                    + "; pipeline \"nightly-build\" is not among them");
         });
     }
 

@@ -64,6 +64,16 @@ public interface StagecoachConfig {
     /** What the scheduler keeps of the lines stages print, for the API, the CLI and the dashboard. */
     Logs logs();
 
+    /** What the scheduler keeps of the audit topic, for {@code GET /api/audit} and {@code stagecoach audit}. */
+    Audit audit();
+
+    interface Audit {
+
+        /** The newest audit entries kept in memory; older ones are only on the topic. */
+        @WithDefault("10000")
+        int entriesKept();
+    }
+
     interface Logs {
 
         /** The newest lines kept per stage attempt; older ones are dropped, and counted. */

@@ -15,8 +15,6 @@ import java.util.List;
  */
 public final class AuditLog {
 
-    public static final int KEPT = 10_000;
-
     private final int kept;
     private final Deque<AuditEntry> entries = new ArrayDeque<>();
 

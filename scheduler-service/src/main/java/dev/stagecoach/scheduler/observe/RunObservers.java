@@ -35,13 +35,14 @@ public class RunObservers {
     private final Subscribers<RunEventView> events = new Subscribers<>();
     private LogArchive logs;
     private RunCatalog catalog;
-    private final AuditLog audit = new AuditLog(AuditLog.KEPT);
+    private AuditLog audit;
     private List<TopicTail<?>> tails = List.of();
 
     @PostConstruct
     void create() {
         logs = new LogArchive(config.logs().linesPerAttempt());
         catalog = new RunCatalog(logs::forget);
+        audit = new AuditLog(config.audit().entriesKept());
     }
 
     void start(@Observes StartupEvent event) {
