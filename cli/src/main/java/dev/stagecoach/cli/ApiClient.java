@@ -70,6 +70,11 @@ final class ApiClient {
         return json(send(HttpRequest.newBuilder(uri("/api/runs" + queryString(query))).GET()));
     }
 
+    /** The newest audit entries, newest first; {@code query} holds the API's filters (since, pipeline, limit). */
+    JsonNode audit(Map<String, String> query) {
+        return json(send(HttpRequest.newBuilder(uri("/api/audit" + queryString(query))).GET()));
+    }
+
     JsonNode pipelines() {
         return json(send(HttpRequest.newBuilder(uri("/api/pipelines")).GET()));
     }

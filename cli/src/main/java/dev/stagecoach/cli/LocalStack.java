@@ -55,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
     private final StackFile stackFile;
     private final String token = newToken();
     private final Map<String, String> extraTokens = new LinkedHashMap<>();
+    private final Map<String, String> tokenScopes = new LinkedHashMap<>();
     private WorkerPools workers = WorkerPools.defaults();
     private final Map<String, String> poolByWorker = new LinkedHashMap<>();
     private final Map<String, String> notifierSettings = new LinkedHashMap<>();
@@ -83,6 +84,15 @@ public final class LocalStack implements AutoCloseable {
      */
     public LocalStack withToken(String name, String roleAndToken) {
         extraTokens.put(name, roleAndToken);
+        return this;
+    }
+
+    /**
+     * Limits a token of {@link #withToken} to the pipelines matching {@code patterns} (globs,
+     * e.g. {@code release-*}). Set before the services start.
+     */
+    public LocalStack withTokenScope(String name, String... patterns) {
+        tokenScopes.put(name, String.join(",", patterns));
         return this;
     }
 
@@ -310,6 +320,7 @@ public final class LocalStack implements AutoCloseable {
         if (module.equals(SCHEDULER)) {
             environment.put("STAGECOACH_AUTH_ADMIN_TOKEN", token);
             extraTokens.forEach((tokenName, value) -> environment.put("STAGECOACH_AUTH_TOKENS_" + tokenName.toUpperCase(Locale.ROOT), value));
+            tokenScopes.forEach((tokenName, globs) -> environment.put("STAGECOACH_AUTH_SCOPES_" + tokenName.toUpperCase(Locale.ROOT), globs));
         } else if (module.equals(NOTIFIER)) {
             // Links in messages lead to this stack's scheduler unless the settings say otherwise.
             if (ports.containsKey(SCHEDULER)) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, StatusCommand.class, ReportCommand.class,
                 RunsCommand.class, LogsCommand.class, PipelinesCommand.class,
                 ControlCommands.Cancel.class, ControlCommands.Approve.class, ControlCommands.Reject.class,
-                ControlCommands.Resume.class, UpCommand.class, DownCommand.class, DemoCommand.class})
+                ControlCommands.Resume.class, AuditCommand.class, UpCommand.class, DownCommand.class, DemoCommand.class})
 public final class Stagecoach implements Runnable {
 
     static final int OK = 0;

@@ -64,6 +64,16 @@ public interface StagecoachConfig {
     /** What the scheduler keeps of the lines stages print, for the API, the CLI and the dashboard. */
     Logs logs();
 
+    /** What the scheduler keeps of the audit topic, for {@code GET /api/audit} and {@code stagecoach audit}. */
+    Audit audit();
+
+    interface Audit {
+
+        /** The newest audit entries kept in memory; older ones are only on the topic. */
+        @WithDefault("10000")
+        int entriesKept();
+    }
+
     interface Logs {
 
         /** The newest lines kept per stage attempt; older ones are dropped, and counted. */
@@ -83,6 +93,12 @@ public interface StagecoachConfig {
 
         /** One admin token, named {@value dev.stagecoach.scheduler.api.auth.ConfiguredTokens#ADMIN}: the one setting a deployment needs. */
         Optional<String> adminToken();
+
+        /**
+         * Token name to the pipelines it may reach, as comma-separated globs ({@code release-*,deploy-?});
+         * a token without a scope reaches every pipeline.
+         */
+        Map<String, String> scopes();
     }
 
     default Topics topics() {

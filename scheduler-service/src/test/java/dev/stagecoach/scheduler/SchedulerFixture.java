@@ -31,7 +31,7 @@ public final class SchedulerFixture {
      */
     public static final String TOPICS = "stagecoach.pipelines:1,stagecoach.run-requests:2,stagecoach.results:2,stagecoach.control:2,"
             + "stagecoach.commands.default:2,stagecoach.run-events:2,stagecoach.runs:2,stagecoach.notifications:2,"
-            + "stagecoach.metrics:2,stagecoach.dead-letters:1,stagecoach.logs:2,trigger-test.deployments:1";
+            + "stagecoach.metrics:2,stagecoach.dead-letters:1,stagecoach.logs:2,stagecoach.audit:1,trigger-test.deployments:1";
 
     private SchedulerFixture() {
     }

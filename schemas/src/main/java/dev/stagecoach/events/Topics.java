@@ -87,6 +87,14 @@ public final class Topics {
         return deleting("metrics", MetricSample.class);
     }
 
+    /**
+     * Keyed by pipeline name: every privileged action the API accepted (register, start,
+     * cancel, approve, reject, resume), with who did it and with which token.
+     */
+    public Topic<AuditEntry> audit() {
+        return deleting("audit", AuditEntry.class);
+    }
+
     /** The original bytes of records their consumer could not read; the headers say why ({@link DeadLetters}). */
     public Topic<byte[]> deadLetters() {
         return deleting("dead-letters", byte[].class);
@@ -99,7 +107,7 @@ public final class Topics {
      */
     public List<Topic<?>> all() {
         return List.of(pipelines(), runRequests(), commands(StageSpec.DEFAULT_POOL), results(), control(), runEvents(),
-                runs(), notifications(), notificationsDelivered(), logs(), metrics(), deadLetters());
+                runs(), notifications(), notificationsDelivered(), logs(), metrics(), audit(), deadLetters());
     }
 
     /** Deletes by retention, with {@link #RUN_PARTITIONS} partitions: the layout of every topic but pipelines, runs and commands. */

@@ -63,7 +63,8 @@ class TopicsTest {
                         "stagecoach.commands.default:8:delete", "stagecoach.results:4:delete", "stagecoach.control:4:delete",
                         "stagecoach.run-events:4:delete", "stagecoach.runs:4:compact", "stagecoach.notifications:4:delete",
                         "stagecoach.notifications.delivered:4:compact",
-                        "stagecoach.logs:4:delete", "stagecoach.metrics:4:delete", "stagecoach.dead-letters:4:delete");
+                        "stagecoach.logs:4:delete", "stagecoach.metrics:4:delete", "stagecoach.audit:4:delete",
+                        "stagecoach.dead-letters:4:delete");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.api;
 
 import dev.stagecoach.scheduler.api.auth.Caller;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -31,6 +32,15 @@ public final class ApiErrors {
         @Override
         public Response toResponse(Caller.ForbiddenNameException e) {
             return of(Response.Status.FORBIDDEN, e.getMessage(), List.of());
+        }
+    }
+
+    @Provider
+    public static class OutOfScope implements ExceptionMapper<Caller.OutOfScopeException> {
+        @Override
+        public Response toResponse(Caller.OutOfScopeException e) {
+            // JSON also from endpoints that produce Markdown, HTML or event streams: the refusal is not their content.
+            return Response.fromResponse(of(Response.Status.FORBIDDEN, e.getMessage(), List.of())).type(MediaType.APPLICATION_JSON).build();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.stagecoach.scheduler.api;
 
+import dev.stagecoach.events.AuditAction;
 import dev.stagecoach.events.PipelineRegistered;
 import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.pipeline.Diagnostic;
@@ -9,6 +10,7 @@ import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.PipelineLoader;
 import dev.stagecoach.scheduler.StagecoachConfig;
+import dev.stagecoach.scheduler.api.auth.Caller;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
 import dev.stagecoach.scheduler.api.auth.RequiresRole;
 import dev.stagecoach.scheduler.api.auth.Role;
@@ -67,6 +69,8 @@ public class PipelineResource {
     PipelineRevisions revisions;
     @Inject
     RunObservers observers;
+    @Inject
+    AuditTrail audit;
 
     public record Registered(String name, int revision, String sha256, List<String> warnings) {
     }
@@ -94,6 +98,7 @@ public class PipelineResource {
                     loaded.errors().stream().map(Diagnostic::toString).toList());
         }
         PipelineDefinition definition = loaded.orThrow();
+        caller.requireReach(definition.name());
         // Before the registration is published: a run of it dispatches to these topics at once.
         try {
             commandTopics.ensureFor(definition);
@@ -110,6 +115,8 @@ public class PipelineResource {
         publisher.publish(config.topics().pipelines(), definition.name(), PipelineRegistered.newBuilder()
                 .setName(definition.name()).setRevision(revision).setYaml(yaml).setSha256(sha)
                 .setRegisteredAt(clock.instant()).build());
+        audit.record(new AuditTrail.Action(AuditAction.REGISTER, definition.name(), null, null,
+                caller.get().map(Caller::name).orElse("api"), null, "revision " + revision + ", sha256 " + sha));
         awaitVisible(definition.name(), sha);
         return Response.status(Response.Status.CREATED)
                 .entity(new Registered(definition.name(), revision, sha, warnings(loaded))).build();
@@ -124,6 +131,7 @@ public class PipelineResource {
     @Path("/{name}/runs")
     public Response start(@PathParam("name") String name, StartRun request,
                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        caller.requireReach(name);
         var registered = stores.pipeline(name);
         if (registered.isEmpty()) {
             return ApiErrors.of(Response.Status.NOT_FOUND, "no pipeline named \"" + name + "\" is registered", List.of());
@@ -140,14 +148,18 @@ public class PipelineResource {
                 : RunIds.derive(name, idempotencyKey);
         String requestedBy = caller.requester(request == null ? null : request.requestedBy());
         runs.request(runId, name, given, TriggerType.MANUAL, requestedBy == null ? "api" : requestedBy);
+        // The parameters' names only: a secret parameter's value must not reach the audit topic.
+        audit.record(new AuditTrail.Action(AuditAction.START, name, runId, null, requestedBy == null ? "api" : requestedBy, null,
+                "revision " + registered.get().getRevision() + (given.isEmpty() ? "" : ", parameters " + String.join(", ", new java.util.TreeSet<>(given.keySet())))));
         return Response.accepted(RunStarted.of(runId, registered.get())).build();
     }
 
-    /** Every registered pipeline with its triggers, next cron fire, last run and parameters, by name. */
+    /** Every registered pipeline the caller may reach, with its triggers, next cron fire, last run and parameters, by name. */
     @GET
     public List<PipelineOverview> list() {
         Instant now = clock.instant();
         return stores.pipelines().stream()
+                .filter(p -> caller.reaches(p.getName()))
                 .sorted(java.util.Comparator.comparing(PipelineRegistered::getName))
                 .map(p -> PipelineOverview.of(p, revisions.loaded(p.getName(), p.getRevision(), p.getYaml()).definition().orElse(null),
                         observers.catalog().latest(p.getName()).orElse(null), now))
@@ -157,6 +169,7 @@ public class PipelineResource {
     @GET
     @Path("/{name}")
     public Response get(@PathParam("name") String name) {
+        caller.requireReach(name);
         return stores.pipeline(name)
                 .map(p -> Response.ok(Map.of("summary", summary(p), "yaml", p.getYaml())).build())
                 .orElseGet(() -> ApiErrors.of(Response.Status.NOT_FOUND, "no pipeline named \"" + name + "\" is registered", List.of()));

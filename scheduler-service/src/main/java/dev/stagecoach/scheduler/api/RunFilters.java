@@ -57,6 +57,20 @@ final class RunFilters {
         return new RunQuery(blankToNull(pipeline), statusName, triggerName, from, to, count, after);
     }
 
+    /** The audit list's {@code since} and {@code limit}, read as the run list reads its own. */
+    record AuditWindow(Instant since, int limit) {
+    }
+
+    static AuditWindow readAudit(String since, String limit, Instant now) {
+        RunFilters filters = new RunFilters();
+        Instant from = filters.instant("since", since, now);
+        int count = filters.limit(limit);
+        if (!filters.problems.isEmpty()) {
+            throw new InvalidFilterException(List.copyOf(filters.problems));
+        }
+        return new AuditWindow(from, count);
+    }
+
     private String oneOf(String name, String value, List<String> allowed) {
         if (value == null || value.isBlank()) {
             return null;

@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stagecoach.events.AuditAction;
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
@@ -71,6 +72,8 @@ public class RunResource {
     PipelineRevisions revisions;
     @Inject
     RunObservers observers;
+    @Inject
+    AuditTrail audit;
 
     /** Runs newest first, filtered; each page names the cursor of the next one. */
     @GET
@@ -80,7 +83,7 @@ public class RunResource {
                          @QueryParam("cursor") String cursor) {
         try {
             RunQuery query = RunFilters.read(pipeline, status, trigger, since, until, limit, cursor, clock.instant());
-            return Response.ok(observers.catalog().page(query)).build();
+            return Response.ok(observers.catalog().page(query, run -> caller.reaches(run.pipeline()))).build();
         } catch (RunFilters.InvalidFilterException e) {
             return ApiErrors.of(Response.Status.BAD_REQUEST, e.getMessage(), e.problems);
         }
@@ -91,6 +94,7 @@ public class RunResource {
     public Response status(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
         return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
                 .map(run -> {
+                    caller.requireReach(run.pipeline());
                     PipelineDefinition definition = definitionOf(run);
                     Progress progress = Progress.of(run, definition,
                             observers.catalog().recentSuccesses(run.pipeline(), HISTORY_FOR_ESTIMATES), clock.instant());
@@ -106,6 +110,7 @@ public class RunResource {
     @GET
     @Path("/{runId}/logs")
     public Response logs(@PathParam("runId") String runId, @QueryParam("stage") String stage, @QueryParam("attempt") Integer attempt) {
+        requireReachOfRun(runId);
         LogArchive logs = observers.logs();
         if (stage == null || stage.isBlank()) {
             return Response.ok(Map.of("runId", runId, "attempts", logs.attempts(runId, null))).build();
@@ -122,6 +127,7 @@ public class RunResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<LogArchive.Chunk> followLogs(@PathParam("runId") String runId, @QueryParam("stage") String stage) {
+        requireReachOfRun(runId);
         String only = stage == null || stage.isBlank() ? null : stage;
         return Multi.createFrom().emitter(emitter -> {
             var lines = observers.logs().follow(runId, only).subscribe().with(emitter::emit, emitter::fail);
@@ -141,6 +147,7 @@ public class RunResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<RunEventView> events(@PathParam("runId") String runId) {
+        requireReachOfRun(runId);
         if (observers.catalog().run(runId).filter(RunSummary::ended).isPresent()) {
             return Multi.createFrom().empty();
         }
@@ -152,7 +159,10 @@ public class RunResource {
     @Produces("text/markdown")
     public Response report(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
         return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
-                .map(run -> Response.ok(RunReport.render(run, definitionOf(run))).type("text/markdown; charset=utf-8").build())
+                .map(run -> {
+                    caller.requireReach(run.pipeline());
+                    return Response.ok(RunReport.render(run, definitionOf(run))).type("text/markdown; charset=utf-8").build();
+                })
                 .orElseGet(() -> notFound(runId)));
     }
 
@@ -162,7 +172,10 @@ public class RunResource {
     @Produces(MediaType.TEXT_HTML)
     public Response reportHtml(@PathParam("runId") String runId, @Context HttpHeaders headers, @Context UriInfo uri) {
         return router.answer(runId, Access.READ, incoming("GET", uri, headers, null), found -> found
-                .map(run -> Response.ok(ReportHtml.of(RunReport.render(run, definitionOf(run)))).type("text/html; charset=utf-8").build())
+                .map(run -> {
+                    caller.requireReach(run.pipeline());
+                    return Response.ok(ReportHtml.of(RunReport.render(run, definitionOf(run)))).type("text/html; charset=utf-8").build();
+                })
                 .orElseGet(() -> notFound(runId)));
     }
 
@@ -215,6 +228,7 @@ public class RunResource {
 
     private Response controlChecked(String runId, ControlAction action, RunState run, ControlRequest request,
                                     BiFunction<RunState, ControlRequest, String> refusal) {
+        caller.requireReach(run.pipeline());
         String named = caller.speaksFor(request == null ? null : request.by());
         request = new ControlRequest(request == null ? null : request.stage(), named, request == null ? null : request.comment());
         String problem = refusal.apply(run, request);
@@ -228,7 +242,24 @@ public class RunResource {
                 .setBy(by)
                 .setComment(request.comment())
                 .setAt(clock.instant()).build());
+        // Here, where the Control is written: a forwarded request is recorded by the run's owner only.
+        audit.record(new AuditTrail.Action(AuditAction.valueOf(action.name()), run.pipeline(), runId, request.stage(), by,
+                request.comment(), null));
         return Response.accepted(Map.of("runId", runId, "action", action.name(), "by", by)).build();
+    }
+
+    /**
+     * Logs and events are read from topics, not the engine's store: the run's pipeline comes
+     * from the catalog. A limited token is refused a run the catalog does not know yet, since
+     * nothing says that it may see it.
+     */
+    private void requireReachOfRun(String runId) {
+        caller.get().ifPresent(who -> {
+            if (!who.scope().unlimited()) {
+                who.requireReach(observers.catalog().run(runId).map(RunSummary::pipeline)
+                        .orElse("(unknown: run " + runId + " is not in the run list yet)"));
+            }
+        });
     }
 
     /** The request as it came, for forwarding: the body is the decision as given, before any name was filled in. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Every run the runs topic holds, newest first, for lists and for the history that estimates
@@ -48,11 +49,16 @@ public final class RunCatalog {
     }
 
     public RunPage page(RunQuery query) {
+        return page(query, run -> true);
+    }
+
+    /** A page of the runs {@code visible} lets the caller see: a run it hides neither fills a page nor ends one. */
+    public RunPage page(RunQuery query, Predicate<RunSummary> visible) {
         var candidates = query.after() == null ? byAge.values() : byAge.tailMap(query.after(), false).values();
         List<RunSummary> found = new ArrayList<>(query.limit());
         boolean more = false;
         for (RunSummary run : candidates) {
-            if (!query.matches(run)) {
+            if (!query.matches(run) || !visible.test(run)) {
                 continue;
             }
             if (found.size() == query.limit()) {

@@ -18,7 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What the scheduler sees of every run besides the engine's own state: the catalog of runs
- * (from the runs topic), the stages' output (from the logs topic) and the live run events.
+ * (from the runs topic), the stages' output (from the logs topic), the live run events and the
+ * newest audit entries (from the audit topic).
  * Every instance reads all of it, so any instance answers lists and streams.
  */
 @ApplicationScoped
@@ -34,12 +35,14 @@ public class RunObservers {
     private final Subscribers<RunEventView> events = new Subscribers<>();
     private LogArchive logs;
     private RunCatalog catalog;
+    private AuditLog audit;
     private List<TopicTail<?>> tails = List.of();
 
     @PostConstruct
     void create() {
         logs = new LogArchive(config.logs().linesPerAttempt());
         catalog = new RunCatalog(logs::forget);
+        audit = new AuditLog(config.audit().entriesKept());
     }
 
     void start(@Observes StartupEvent event) {
@@ -57,7 +60,9 @@ public class RunObservers {
                     if (runEvent != null) {
                         events.publish(RunEventView.of(runEvent));
                     }
-                }, deadLetters, publisher::send));
+                }, deadLetters, publisher::send),
+                new TopicTail<>("scheduler-audit", topics.audit(), true, client, (pipeline, entry) -> audit.read(entry),
+                        deadLetters, publisher::send));
         tails.forEach(TopicTail::start);
     }
 
@@ -67,6 +72,10 @@ public class RunObservers {
 
     public RunCatalog catalog() {
         return catalog;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     public LogArchive logs() {

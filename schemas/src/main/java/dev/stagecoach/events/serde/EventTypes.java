@@ -1,5 +1,6 @@
 package dev.stagecoach.events.serde;
 
+import dev.stagecoach.events.AuditEntry;
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.MetricSample;
@@ -26,7 +27,8 @@ public final class EventTypes {
 
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             RunRequested.class, StageCommand.class, StageResult.class, RunEvent.class, RunSnapshot.class,
-            Notification.class, NotificationDelivered.class, Control.class, PipelineRegistered.class, LogBatch.class, MetricSample.class);
+            Notification.class, NotificationDelivered.class, Control.class, PipelineRegistered.class, LogBatch.class, MetricSample.class,
+            AuditEntry.class);
 
     private static final String RELEASED = "/dev/stagecoach/events/released/";
 

@@ -1,5 +1,6 @@
 package dev.stagecoach.events.serde;
 
+import dev.stagecoach.events.AuditEntry;
 import dev.stagecoach.events.Control;
 import dev.stagecoach.events.LogBatch;
 import dev.stagecoach.events.MetricSample;
@@ -37,6 +38,7 @@ public final class Serdes {
             Map.entry(PipelineRegistered.class, PipelineRegisteredSerde::new),
             Map.entry(LogBatch.class, LogBatchSerde::new),
             Map.entry(MetricSample.class, MetricSampleSerde::new),
+            Map.entry(AuditEntry.class, AuditEntrySerde::new),
             // The dead-letter topic keeps the original bytes of whatever could not be read.
             Map.entry(byte[].class, org.apache.kafka.common.serialization.Serdes.ByteArraySerde::new));
 
@@ -126,6 +128,12 @@ public final class Serdes {
     public static final class MetricSampleSerde extends AvroSerde<MetricSample> {
         public MetricSampleSerde() {
             super(MetricSample.class);
+        }
+    }
+
+    public static final class AuditEntrySerde extends AvroSerde<AuditEntry> {
+        public AuditEntrySerde() {
+            super(AuditEntry.class);
         }
     }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The bearer tokens the scheduler accepts, from {@code stagecoach.auth.tokens.<name>=<role>:<token>}.
+ * The bearer tokens the scheduler accepts, from {@code stagecoach.auth.tokens.<name>=<role>:<token>},
+ * each limited to the pipelines {@code stagecoach.auth.scopes.<name>} lists, if it lists any.
  * Only digests are kept, and a presented token is compared with every one of them in constant
  * time, so neither memory nor timing tells a caller how close a guess came.
  */
@@ -26,6 +27,28 @@ public final class ApiTokens {
 
     /** @throws IllegalArgumentException naming the first setting that is not {@code <role>:<token>} */
     public static ApiTokens parse(Map<String, String> byName) {
+        return parse(byName, Map.of());
+    }
+
+    /**
+     * @param scopes token name to comma-separated globs over pipeline names
+     * @throws IllegalArgumentException naming the first setting that is not {@code <role>:<token>}, or
+     *         a scope that names no token or has an empty pattern
+     */
+    public static ApiTokens parse(Map<String, String> byName, Map<String, String> scopes) {
+        Map<String, PipelineScope> scopeByName = new TreeMap<>();
+        new TreeMap<>(scopes).forEach((name, globs) -> {
+            String key = "stagecoach.auth.scopes." + name;
+            if (!byName.containsKey(name)) {
+                throw new IllegalArgumentException(key + ": there is no token named \"" + name + "\"; tokens are "
+                        + (byName.isEmpty() ? "none" : String.join(", ", new TreeMap<>(byName).keySet())));
+            }
+            try {
+                scopeByName.put(name, PipelineScope.parse(globs));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        });
         ApiTokens tokens = new ApiTokens();
         new TreeMap<>(byName).forEach((name, value) -> {
             String key = "stagecoach.auth.tokens." + name;
@@ -43,7 +66,7 @@ public final class ApiTokens {
             if (token.length() < MIN_LENGTH) {
                 throw new IllegalArgumentException(key + ": the token has " + token.length() + " characters; use at least " + MIN_LENGTH);
             }
-            tokens.entries.add(new Entry(new Caller(name, role), digest(token)));
+            tokens.entries.add(new Entry(new Caller(name, role, scopeByName.getOrDefault(name, PipelineScope.EVERY_PIPELINE)), digest(token)));
         });
         return tokens;
     }

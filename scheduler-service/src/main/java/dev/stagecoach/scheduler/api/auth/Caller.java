@@ -1,7 +1,23 @@
 package dev.stagecoach.scheduler.api.auth;
 
-/** Who made a request: the token's name and its role. */
-public record Caller(String name, Role role) {
+/** Who made a request: the token's name, its role and the pipelines it may reach. */
+public record Caller(String name, Role role, PipelineScope scope) {
+
+    public Caller(String name, Role role) {
+        this(name, role, PipelineScope.EVERY_PIPELINE);
+    }
+
+    public boolean reaches(String pipeline) {
+        return scope.covers(pipeline);
+    }
+
+    /** @throws OutOfScopeException when this token's scope does not cover {@code pipeline} */
+    public void requireReach(String pipeline) {
+        if (!reaches(pipeline)) {
+            throw new OutOfScopeException("token \"" + name + "\" is limited to pipelines " + scope.describe()
+                    + "; pipeline \"" + pipeline + "\" is not among them");
+        }
+    }
 
     /**
      * The name to record for a decision or a run request: the caller's own, unless an admin
@@ -30,6 +46,12 @@ public record Caller(String name, Role role) {
 
     public static final class ForbiddenNameException extends RuntimeException {
         public ForbiddenNameException(String message) {
+            super(message);
+        }
+    }
+
+    public static final class OutOfScopeException extends RuntimeException {
+        public OutOfScopeException(String message) {
             super(message);
         }
     }

@@ -24,6 +24,7 @@ public class ConfiguredTokens {
     private volatile ApiTokens tokens;
 
     void check(@Observes StartupEvent event) {
+        // Parsed here rather than at the first request, so that a wrong token or scope stops the start.
         if (config.auth().enabled() && tokens().isEmpty()) {
             LOG.warn("API auth is on and no token is configured: every API call will be refused. Set "
                     + "STAGECOACH_AUTH_ADMIN_TOKEN=<token>, or STAGECOACH_AUTH_TOKENS_<NAME>=<role>:<token> (roles: viewer, operator, admin).");
@@ -38,7 +39,7 @@ public class ConfiguredTokens {
         if (tokens == null) {
             Map<String, String> byName = new HashMap<>(config.auth().tokens());
             config.auth().adminToken().ifPresent(token -> byName.putIfAbsent(ADMIN, "admin:" + token));
-            tokens = ApiTokens.parse(byName);
+            tokens = ApiTokens.parse(byName, config.auth().scopes());
         }
         return tokens;
     }

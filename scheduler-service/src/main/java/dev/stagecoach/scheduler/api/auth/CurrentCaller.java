@@ -26,4 +26,16 @@ public class CurrentCaller {
     public String speaksFor(String named) {
         return caller == null ? named : caller.speaksFor(named);
     }
+
+    /** Whether the caller may see and act on {@code pipeline}; with auth off, every pipeline. */
+    public boolean reaches(String pipeline) {
+        return caller == null || caller.reaches(pipeline);
+    }
+
+    /** See {@link Caller#requireReach}; with auth off, nothing is refused. */
+    public void requireReach(String pipeline) {
+        if (caller != null) {
+            caller.requireReach(pipeline);
+        }
+    }
 }
