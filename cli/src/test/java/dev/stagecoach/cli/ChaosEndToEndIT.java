@@ -168,7 +168,7 @@ class ChaosEndToEndIT {
     private static List<StageCommand> executeCommands() {
         Topic<StageCommand> topic = new Topics(Topics.DEFAULT_PREFIX).commands("default");
         Deserializer<StageCommand> commands = topic.valueSerde().deserializer();
-        return EndToEnd.committedRecords(stack.bootstrapServers(), topic.name()).stream()
+        return EndToEnd.committedRecords(stack.kafkaClientProperties(), topic.name()).stream()
                 .map(r -> commands.deserialize(topic.name(), r.value()))
                 .filter(c -> c.getAction() == CommandAction.EXECUTE).toList();
     }

@@ -90,7 +90,7 @@ class ReplicatedClusterEndToEndIT {
 
         List<String> lines = Files.readAllLines(executions);
         for (String run : runs) {
-            List<String> attempts = EndToEnd.commandsFor(cluster.bootstrapServers(), run).stream()
+            List<String> attempts = EndToEnd.commandsFor(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()), run).stream()
                     .map(c -> run + " " + c.getStage() + " " + c.getAttempt()).toList();
             assertThat(attempts).as("commands of run " + run).doesNotHaveDuplicates();
             assertThat(attempts.stream().map(a -> a.split(" ")[1]).distinct()).as("stages dispatched").containsExactlyInAnyOrderElementsOf(STAGES);
