@@ -79,7 +79,7 @@ public class WorkerService implements ResultSink, HealthCheck {
         Workspaces workspaces = new Workspaces(config.workDir(), config.keepWorkDirs(), Options.MAX_TIMEOUT, Clock.systemUTC());
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir(), config.artifactRetention(), Clock.systemUTC());
         artifacts.sweep();
-        List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts), new HttpStage(), new NoopStage());
+        List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts, config.maxLogLineChars()), new HttpStage(), new NoopStage());
         StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(WorkerService::defaultId),
                 heartbeats, config.outputTailLines());
         Topic<StageCommand> topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
