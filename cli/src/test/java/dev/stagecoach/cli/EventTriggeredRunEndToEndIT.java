@@ -8,11 +8,13 @@ import dev.stagecoach.events.RunSnapshot;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.EmbeddedKafkaBroker;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * A run started by a record on a topic and cancelled mid-stage: the Kafka clients the services
  * build by hand (the API's producer, the event triggers' consumer, the worker's command feed and
  * cancel watcher), besides Kafka Streams and the channels, on the broker the suite runs against
- * (SASL_SSL with {@code STAGECOACH_TEST_KAFKA=sasl_ssl}).
+ * (SASL_SSL with {@code STAGECOACH_TEST_KAFKA=sasl_ssl}), given to the stack as {@code up --kafka-config} takes it.
  */
 class EventTriggeredRunEndToEndIT {
 
@@ -43,7 +45,15 @@ class EventTriggeredRunEndToEndIT {
         dir = Files.createDirectories(Path.of("target", "e2e-event-" + System.currentTimeMillis())).toAbsolutePath();
         broker = EndToEnd.startBroker(dir);
         broker.createTopics(1, TOPIC);
-        stack = EndToEnd.stackOn(broker, dir).startServices(broker.bootstrapServers());
+        // Through `up --kafka-config`'s way: a client properties file as Kafka's own tools take one.
+        Path clientConfig = dir.resolve("kafka-client.properties");
+        Properties properties = new Properties();
+        broker.clientProperties().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
+        try (Writer writer = Files.newBufferedWriter(clientConfig)) {
+            properties.store(writer, "the test broker, as a Kafka client sees it");
+        }
+        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm();
+        UpCommand.start(stack, clientConfig);
         api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
 
