@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     private int minInsyncReplicas = 1;
     private String bootstrapServers;
     private Map<String, String> kafkaSettings = Map.of();
+    private boolean saslSslBroker;
 
     /**
      * @param home the repository root, where the packaged modules are
@@ -118,6 +119,15 @@ public final class LocalStack implements AutoCloseable {
         settings.forEach((key, value) -> copy.put(key, String.valueOf(value)));
         copy.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         this.kafkaSettings = Map.copyOf(copy);
+        return this;
+    }
+
+    /**
+     * The broker {@link #start()} starts requires SASL_SSL (SCRAM-SHA-512) of every client, with
+     * a certificate and user it makes; the stack's services and clients get its settings. For tests.
+     */
+    public LocalStack withSaslSslBroker() {
+        this.saslSslBroker = true;
         return this;
     }
 
@@ -232,9 +242,14 @@ public final class LocalStack implements AutoCloseable {
             String classpath = testkit.resolve("testkit-" + Version.PROJECT + ".jar") + java.io.File.pathSeparator
                     + testkit.resolve("lib") + java.io.File.separator + "*";
             requireBuilt(testkit.resolve("testkit-" + Version.PROJECT + ".jar"));
-            Process broker = launch("kafka", List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
+            List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
                     "dev.stagecoach.testkit.KafkaBrokerMain", "--data-dir", stateDir.resolve("kafka").toString(),
                     "--port-file", portFile.toString(), "--port", Integer.toString(port)));
+            Path secrets = stateDir.resolve("kafka-secrets");
+            if (saslSslBroker) {
+                command.addAll(List.of("--sasl-ssl", secrets.toString()));
+            }
+            Process broker = launch("kafka", command);
             // Tracked like the services, so that close() and `down` stop the broker too.
             processes.put(KAFKA, broker);
             Instant giveUp = Instant.now().plus(READY_WITHIN);
@@ -245,6 +260,9 @@ public final class LocalStack implements AutoCloseable {
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             }
             bootstrapServers = Files.readString(portFile).trim();
+            if (saslSslBroker) {
+                withKafkaSettings(KafkaSettings.load(secrets.resolve("client.properties")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

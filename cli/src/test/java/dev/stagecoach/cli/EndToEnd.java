@@ -5,6 +5,7 @@ import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.EmbeddedKafkaBroker;
+import dev.stagecoach.testkit.EmbeddedKafkaCluster;
 import dev.stagecoach.testkit.KafkaMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -42,6 +43,20 @@ final class EndToEnd {
             return EmbeddedKafkaBroker.startSaslSsl(dir.resolve("kafka-secrets"));
         }
         return EmbeddedKafkaBroker.start();
+    }
+
+    /** A local stack that starts its own broker (a process of its own), SASL_SSL in that mode. */
+    static LocalStack stackWithItsOwnBroker(Path dir) {
+        LocalStack stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm();
+        return KafkaMode.current() == KafkaMode.SASL_SSL ? stack.withSaslSslBroker() : stack;
+    }
+
+    /** Three brokers (replication 3, min ISR 2), SASL_SSL in that mode. */
+    static EmbeddedKafkaCluster startCluster(Path dir) {
+        if (KafkaMode.current() == KafkaMode.SASL_SSL) {
+            return EmbeddedKafkaCluster.startSaslSsl(3, dir.resolve("kafka-secrets"));
+        }
+        return EmbeddedKafkaCluster.start(3);
     }
 
     /** A local stack on {@code broker}, with whatever its clients need besides its address. */

@@ -178,7 +178,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     // The client listener becomes SASL_SSL; the controller's stays plaintext, as only this node talks to it.
-    private static void secure(Properties properties, int brokerPort, SaslSslListener saslSsl) {
+    static void secure(Properties properties, int brokerPort, SaslSslListener saslSsl) {
         String listener = SaslSslListener.LISTENER;
         properties.put("listeners", listener + "://" + HOST + ":" + brokerPort
                 + "," + properties.getProperty("listeners").substring(properties.getProperty("listeners").indexOf(',') + 1));

@@ -24,6 +24,8 @@ public final class SaslSslListener {
     static final String LISTENER = "SASL_SSL";
     static final String MECHANISM = "SCRAM-SHA-512";
     static final String USER = "stagecoach";
+    /** Where, next to the certificate, a client of another process finds {@link #clientProperties()}. */
+    public static final String CLIENT_PROPERTIES = "client.properties";
     private static final String STORE_TYPE = "PKCS12";
 
     private final Path keystore;
@@ -52,6 +54,7 @@ public final class SaslSslListener {
             SaslSslListener listener = new SaslSslListener(keystore, truststore, randomPassword(), randomPassword());
             listener.makeStores(dir);
             Files.write(secrets, List.of(listener.storePassword, listener.userPassword), StandardCharsets.UTF_8);
+            listener.writeClientProperties(dir.resolve(CLIENT_PROPERTIES));
             return listener;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the SASL_SSL test certificate in " + dir, e);
@@ -102,6 +105,14 @@ public final class SaslSslListener {
         properties.put("ssl.truststore.password", storePassword);
         properties.put("ssl.truststore.type", STORE_TYPE);
         return properties;
+    }
+
+    private void writeClientProperties(Path file) throws IOException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(clientProperties());
+        try (java.io.Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(writer, "a client of the SASL_SSL test broker; bootstrap.servers is in the broker's port file");
+        }
     }
 
     private String jaasConfig() {
