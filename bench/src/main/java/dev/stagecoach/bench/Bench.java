@@ -138,7 +138,7 @@ public final class Bench implements Callable<Integer> {
             stack.startServices(stack.bootstrapServers(), Map.of(
                     LocalStack.SCHEDULER, schedulerOpts, LocalStack.WORKER, workerOpts));
             describeSettings(home, stack, results);
-            try (BenchKafka kafka = new BenchKafka(stack.bootstrapServers())) {
+            try (BenchKafka kafka = new BenchKafka(stack.kafkaClientProperties())) {
                 kafka.features().forEach((name, level) -> results.settings.put("broker feature " + name, Short.toString(level)));
             }
             measure(stack, state, results, began);
@@ -167,7 +167,7 @@ public final class Bench implements Callable<Integer> {
         pids.put("bench", ProcessHandle.current().pid());
         List<String> workers = new ArrayList<>(List.of(LocalStack.WORKER));
 
-        try (BenchKafka kafka = new BenchKafka(stack.bootstrapServers()); EventTap tap = new EventTap(kafka)) {
+        try (BenchKafka kafka = new BenchKafka(stack.kafkaClientProperties()); EventTap tap = new EventTap(kafka)) {
             BenchPipelines pipelines = new BenchPipelines(stack.schedulerUrl(), stack.token());
             pipelines.register(BenchPipelines.sequential(BenchPipelines.HANDOFF, HANDOFF_STAGES), BenchPipelines.HANDOFF);
             pipelines.register(BenchPipelines.sequential(BenchPipelines.THROUGHPUT, THROUGHPUT_STAGES), BenchPipelines.THROUGHPUT);

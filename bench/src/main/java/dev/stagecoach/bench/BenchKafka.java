@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -33,25 +32,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** The bench's own Kafka clients and admin chores, all against the one broker of the run. */
 final class BenchKafka implements AutoCloseable {
 
-    private final String bootstrap;
+    private final Map<String, Object> client;
     private final Admin admin;
     private final KafkaProducer<String, RunRequested> requests;
     private final Topic<RunRequested> runRequests = new Topics(Topics.DEFAULT_PREFIX).runRequests();
 
-    BenchKafka(String bootstrap) {
-        this.bootstrap = bootstrap;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    /** @param client what every client needs to reach the stack's Kafka: bootstrap.servers and any security settings */
+    BenchKafka(Map<String, Object> client) {
+        this.client = Map.copyOf(client);
+        this.admin = Admin.create(client);
         this.requests = new KafkaProducer<>(producerConfig(), runRequests.keySerde().serializer(), runRequests.valueSerde().serializer());
-    }
-
-    String bootstrap() {
-        return bootstrap;
     }
 
     /** Plain producer settings as the worker has them: acks=all, no lingering. */
     Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return config;
@@ -63,8 +58,7 @@ final class BenchKafka implements AutoCloseable {
      * broker answers a waiting fetch as soon as records arrive.
      */
     Map<String, Object> consumerConfig(boolean readCommitted, int fetchMaxWaitMs) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");

@@ -21,6 +21,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A run parameter; repeat for more")
     Map<String, String> parameters = new LinkedHashMap<>(Map.of("version", "1.4.2"));
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = UpCommand.KAFKA_CONFIG_HELP)
+    Path kafkaConfig;
+
     @Option(names = WorkerPools.OPTION, paramLabel = "POOL=COUNT[,POOL=COUNT...]", description = UpCommand.WORKERS_HELP)
     String workers;
 
@@ -40,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         System.out.println("Starting a Kafka broker and the three services (logs in " + state.resolve("logs") + ") ...");
         try (LocalStack stack = new LocalStack(home, state).withWorkers(pools).withNotifierSettings(System.getenv()).stopWithThisJvm()) {
-            stack.start();
+            UpCommand.start(stack, kafkaConfig);
             System.out.printf("Stack ready in %.1f s: Kafka %s, scheduler %s%n",
                     (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.schedulerUrl());
             System.out.println("Notifier delivers to " + LocalStack.channelsConfigured(stack.notifierSettings()));

@@ -2,6 +2,7 @@ package dev.stagecoach.cli;
 
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,13 +16,14 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
@@ -62,6 +64,8 @@ public final class LocalStack implements AutoCloseable {
     private short replicationFactor = 1;
     private int minInsyncReplicas = 1;
     private String bootstrapServers;
+    private Map<String, String> kafkaSettings = Map.of();
+    private boolean saslSslBroker;
 
     /**
      * @param home the repository root, where the packaged modules are
@@ -156,6 +160,35 @@ public final class LocalStack implements AutoCloseable {
         this.replicationFactor = (short) replicationFactor;
         this.minInsyncReplicas = minInsyncReplicas;
         return this;
+    }
+
+    /**
+     * Kafka client settings besides {@code bootstrap.servers}, for a cluster that requires them
+     * (security protocol, SASL mechanism and JAAS config, trust and key stores): every service
+     * and the stack's own clients use them. Set before the services start.
+     */
+    public LocalStack withKafkaSettings(Map<String, ?> settings) {
+        Map<String, String> copy = new TreeMap<>();
+        settings.forEach((key, value) -> copy.put(key, String.valueOf(value)));
+        copy.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.kafkaSettings = Map.copyOf(copy);
+        return this;
+    }
+
+    /**
+     * The broker {@link #start()} starts requires SASL_SSL (SCRAM-SHA-512) of every client, with
+     * a certificate and user it makes; the stack's services and clients get its settings. For tests.
+     */
+    public LocalStack withSaslSslBroker() {
+        this.saslSslBroker = true;
+        return this;
+    }
+
+    /** What a client of this stack's Kafka needs: {@code bootstrap.servers} and the settings of {@link #withKafkaSettings}. */
+    public Map<String, Object> kafkaClientProperties() {
+        Map<String, Object> properties = new HashMap<>(kafkaSettings);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return properties;
     }
 
     /** The names of the worker processes (their worker ids), in start order. */
@@ -262,9 +295,14 @@ public final class LocalStack implements AutoCloseable {
             String classpath = testkit.resolve("testkit-" + Version.PROJECT + ".jar") + java.io.File.pathSeparator
                     + testkit.resolve("lib") + java.io.File.separator + "*";
             requireBuilt(testkit.resolve("testkit-" + Version.PROJECT + ".jar"));
-            Process broker = launch("kafka", List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
+            List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
                     "dev.stagecoach.testkit.KafkaBrokerMain", "--data-dir", stateDir.resolve("kafka").toString(),
                     "--port-file", portFile.toString(), "--port", Integer.toString(port)));
+            Path secrets = stateDir.resolve("kafka-secrets");
+            if (saslSslBroker) {
+                command.addAll(List.of("--sasl-ssl", secrets.toString()));
+            }
+            Process broker = launch("kafka", command);
             // Tracked like the services, so that close() and `down` stop the broker too.
             processes.put(KAFKA, broker);
             Instant giveUp = Instant.now().plus(READY_WITHIN);
@@ -275,6 +313,9 @@ public final class LocalStack implements AutoCloseable {
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             }
             bootstrapServers = Files.readString(portFile).trim();
+            if (saslSslBroker) {
+                withKafkaSettings(KafkaSettings.load(secrets.resolve("client.properties")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -315,8 +356,8 @@ public final class LocalStack implements AutoCloseable {
         }
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString()));
-        // Tokens go in the environment, not the command line, where any local user could read them.
-        Map<String, String> environment = new LinkedHashMap<>();
+        // Tokens and Kafka credentials go in the environment, not the command line, where any local user could read them.
+        Map<String, String> environment = new LinkedHashMap<>(KafkaSettings.asEnvironment(kafkaSettings));
         if (module.equals(SCHEDULER)) {
             environment.put("STAGECOACH_AUTH_ADMIN_TOKEN", token);
             extraTokens.forEach((tokenName, value) -> environment.put("STAGECOACH_AUTH_TOKENS_" + tokenName.toUpperCase(Locale.ROOT), value));
@@ -397,9 +438,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void createTopics() {
         Topics topics = new Topics(Topics.DEFAULT_PREFIX);
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(kafkaClientProperties())) {
             List<Topic<?>> needed = new ArrayList<>(topics.all());
             // The scheduler creates a pool's topic when a pipeline names it; a worker started
             // for a pool before that finds its topic all the same.

@@ -55,8 +55,8 @@ class AccessAndAuditEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-audit-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
+        broker = EndToEnd.startBroker(dir);
+        stack = EndToEnd.stackOn(broker, dir)
                 .withToken(LIMITED, "operator:" + RELEASE_TOKEN)
                 .withTokenScope(LIMITED, "release-*")
                 .withToken(LIMITED_ADMIN, "admin:" + RELEASE_ADMIN_TOKEN)
@@ -111,7 +111,7 @@ class AccessAndAuditEndToEndIT {
         assertThat(names(admin.runs(Map.of()).path("runs"), "pipeline")).contains("release-web", "nightly-build");
 
         Topic<AuditEntry> audit = new Topics(Topics.DEFAULT_PREFIX).audit();
-        List<AuditEntry> entries = EndToEnd.committedRecords(broker.bootstrapServers(), audit.name()).stream()
+        List<AuditEntry> entries = EndToEnd.committedRecords(broker.clientProperties(), audit.name()).stream()
                 .map(record -> audit.valueSerde().deserializer().deserialize(audit.name(), record.value())).toList();
         assertThat(entries).filteredOn(e -> LIMITED_ADMIN.equals(e.getToken())).singleElement().satisfies(entry -> {
             assertThat(entry.getAction()).isEqualTo(AuditAction.REGISTER);

@@ -46,7 +46,7 @@ class ChaosEndToEndIT {
         dir = Files.createDirectories(Path.of("target", "e2e-chaos-" + System.currentTimeMillis())).toAbsolutePath();
         ledger = dir.resolve("ledger.txt");
         // The broker runs as a process of its own here, so that it can be killed like the services.
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().start();
+        stack = EndToEnd.stackWithItsOwnBroker(dir).start();
         stack.startService("worker-2", LocalStack.WORKER, List.of());
         stack.awaitReady("worker-2");
         api = new ApiClient(stack.schedulerUrl(), stack.token());
@@ -168,7 +168,7 @@ class ChaosEndToEndIT {
     private static List<StageCommand> executeCommands() {
         Topic<StageCommand> topic = new Topics(Topics.DEFAULT_PREFIX).commands("default");
         Deserializer<StageCommand> commands = topic.valueSerde().deserializer();
-        return EndToEnd.committedRecords(stack.bootstrapServers(), topic.name()).stream()
+        return EndToEnd.committedRecords(stack.kafkaClientProperties(), topic.name()).stream()
                 .map(r -> commands.deserialize(topic.name(), r.value()))
                 .filter(c -> c.getAction() == CommandAction.EXECUTE).toList();
     }

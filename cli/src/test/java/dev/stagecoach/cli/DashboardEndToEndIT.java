@@ -40,8 +40,8 @@ class DashboardEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-dashboard-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
+        broker = EndToEnd.startBroker(dir);
+        stack = EndToEnd.stackOn(broker, dir)
                 .withToken("olga", "operator:" + OPERATOR_TOKEN)
                 .withToken("victor", "viewer:" + VIEWER_TOKEN)
                 .startServices(broker.bootstrapServers());

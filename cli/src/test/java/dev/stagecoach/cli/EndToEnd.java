@@ -4,6 +4,9 @@ import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.testkit.EmbeddedKafkaBroker;
+import dev.stagecoach.testkit.EmbeddedKafkaCluster;
+import dev.stagecoach.testkit.KafkaMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +34,36 @@ final class EndToEnd {
     private EndToEnd() {
     }
 
+    /**
+     * The broker of an end-to-end test: plaintext, or with {@code STAGECOACH_TEST_KAFKA=sasl_ssl}
+     * (system property or environment) one that requires SASL_SSL of every client, the stack's included.
+     */
+    static EmbeddedKafkaBroker startBroker(Path dir) {
+        if (KafkaMode.current() == KafkaMode.SASL_SSL) {
+            return EmbeddedKafkaBroker.startSaslSsl(dir.resolve("kafka-secrets"));
+        }
+        return EmbeddedKafkaBroker.start();
+    }
+
+    /** A local stack that starts its own broker (a process of its own), SASL_SSL in that mode. */
+    static LocalStack stackWithItsOwnBroker(Path dir) {
+        LocalStack stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm();
+        return KafkaMode.current() == KafkaMode.SASL_SSL ? stack.withSaslSslBroker() : stack;
+    }
+
+    /** Three brokers (replication 3, min ISR 2), SASL_SSL in that mode. */
+    static EmbeddedKafkaCluster startCluster(Path dir) {
+        if (KafkaMode.current() == KafkaMode.SASL_SSL) {
+            return EmbeddedKafkaCluster.startSaslSsl(3, dir.resolve("kafka-secrets"));
+        }
+        return EmbeddedKafkaCluster.start(3);
+    }
+
+    /** A local stack on {@code broker}, with whatever its clients need besides its address. */
+    static LocalStack stackOn(EmbeddedKafkaBroker broker, Path dir) {
+        return new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().withKafkaSettings(broker.clientProperties());
+    }
+
     static String runStatus(ApiClient api, String runId) {
         try {
             return api.run(runId).path("status").asText();
@@ -39,17 +73,17 @@ final class EndToEnd {
     }
 
     /** Every EXECUTE command of the run that was committed to the default pool's commands topic, in order. */
-    static List<StageCommand> commandsFor(String bootstrapServers, String runId) {
-        return commandsFor(bootstrapServers, runId, "default");
+    static List<StageCommand> commandsFor(Map<String, Object> kafka, String runId) {
+        return commandsFor(kafka, runId, "default");
     }
 
     /** Every EXECUTE command of the run that was committed to the commands topic of {@code pool}, in order. */
-    static List<StageCommand> commandsFor(String bootstrapServers, String runId, String pool) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    static List<StageCommand> commandsFor(Map<String, Object> kafka, String runId, String pool) {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "e2e-audit-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<StageCommand> commands = new ArrayList<>();
         Topic<StageCommand> topic = new Topics(Topics.DEFAULT_PREFIX).commands(pool);
         try (KafkaConsumer<String, StageCommand> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
@@ -103,10 +137,9 @@ final class EndToEnd {
     }
 
     /** Every record of a topic that is committed now, read from its start up to its end. */
-    static List<ConsumerRecord<String, byte[]>> committedRecords(String bootstrapServers, String topic) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    static List<ConsumerRecord<String, byte[]>> committedRecords(Map<String, Object> kafka, String topic) {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

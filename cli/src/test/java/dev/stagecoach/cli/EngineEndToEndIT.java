@@ -31,9 +31,9 @@ class EngineEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-engine-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
+        broker = EndToEnd.startBroker(dir);
         hooks = new WebhookSink();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
+        stack = EndToEnd.stackOn(broker, dir).startServices(broker.bootstrapServers());
         stack.startService("worker-2", LocalStack.WORKER, List.of());
         stack.awaitReady("worker-2");
         api = new ApiClient(stack.schedulerUrl(), stack.token());
@@ -95,7 +95,7 @@ class EngineEndToEndIT {
         stage(done, "collect").path("outputTail").forEach(line -> collected.add(line.asText()));
         assertThat(collected).containsExactly("linux-17 shard 0 of 6", "linux-21 shard 1 of 6", "linux-25 shard 2 of 6",
                 "mac-17 shard 3 of 6", "mac-21 shard 4 of 6", "mac-25 shard 5 of 6");
-        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), run)).extracting(StageCommand::getStage)
+        assertThat(EndToEnd.commandsFor(broker.clientProperties(), run)).extracting(StageCommand::getStage)
                 .hasSize(7).endsWith("collect");
     }
 
@@ -116,7 +116,7 @@ class EngineEndToEndIT {
         assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(stage(done, "fetch").path("attempts").asInt()).isEqualTo(3);
         assertThat(stage(done, "fetch").path("outputTail").get(0).asText()).isEqualTo("try 3");
-        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), run)).extracting(StageCommand::getAttempt).containsExactly(1, 2, 3);
+        assertThat(EndToEnd.commandsFor(broker.clientProperties(), run)).extracting(StageCommand::getAttempt).containsExactly(1, 2, 3);
         assertThat(api.report(run)).contains("needed 3 attempts: it may be flaky");
     }
 
@@ -220,7 +220,7 @@ class EngineEndToEndIT {
         JsonNode done = api.run(run);
         assertThat(stage(done, "prepare").path("attempts").asInt()).as("a succeeded stage is a checkpoint").isEqualTo(1);
         assertThat(stage(done, "migrate").path("attempts").asInt()).isEqualTo(2);
-        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), run)).extracting(StageCommand::getAttemptId)
+        assertThat(EndToEnd.commandsFor(broker.clientProperties(), run)).extracting(StageCommand::getAttemptId)
                 .containsExactly(run + "/prepare/1", run + "/migrate/1", run + "/migrate/2", run + "/finish/1");
     }
 

@@ -43,9 +43,9 @@ class PipelineEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
+        broker = EndToEnd.startBroker(dir);
         hooks = new WebhookSink();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
+        stack = EndToEnd.stackOn(broker, dir)
                 .withToken("vera", "viewer:" + VIEWER_TOKEN).startServices(broker.bootstrapServers());
         api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
@@ -115,7 +115,7 @@ class PipelineEndToEndIT {
         JsonNode run = api.run(runId);
         assertThat(run.path("status").asText()).isEqualTo("FAILED");
         assertThat(run.path("stages").get(2).path("status").asText()).isEqualTo("SKIPPED");
-        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), runId)).extracting(StageCommand::getStage).containsExactly("prepare", "process");
+        assertThat(EndToEnd.commandsFor(broker.clientProperties(), runId)).extracting(StageCommand::getStage).containsExactly("prepare", "process");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(hooks.deliveriesFor(runId)).extracting(d -> d.body().path("event").asText())
                         .containsExactlyInAnyOrder("on_start", "on_failure"));
@@ -169,7 +169,7 @@ class PipelineEndToEndIT {
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(EndToEnd.runStatus(api, runId)).isEqualTo("SUCCEEDED"));
-        List<StageCommand> executed = EndToEnd.commandsFor(broker.bootstrapServers(), runId);
+        List<StageCommand> executed = EndToEnd.commandsFor(broker.clientProperties(), runId);
         assertThat(executed).extracting(StageCommand::getAttemptId)
                 .containsExactly(runId + "/first/1", runId + "/slow/1", runId + "/last/1");
     }

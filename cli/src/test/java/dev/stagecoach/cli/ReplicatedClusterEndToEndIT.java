@@ -37,8 +37,9 @@ class ReplicatedClusterEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-cluster-" + System.currentTimeMillis())).toAbsolutePath();
-        cluster = EmbeddedKafkaCluster.start(3);
+        cluster = EndToEnd.startCluster(dir);
         stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
+                .withKafkaSettings(cluster.clientProperties())
                 .withReplication(3, 2).withWorkers(WorkerPools.parse("default=2"))
                 .startServices(cluster.bootstrapServers());
         api = new ApiClient(stack.schedulerUrl(), stack.token());
@@ -90,7 +91,7 @@ class ReplicatedClusterEndToEndIT {
 
         List<String> lines = Files.readAllLines(executions);
         for (String run : runs) {
-            List<String> attempts = EndToEnd.commandsFor(cluster.bootstrapServers(), run).stream()
+            List<String> attempts = EndToEnd.commandsFor(cluster.clientProperties(), run).stream()
                     .map(c -> run + " " + c.getStage() + " " + c.getAttempt()).toList();
             assertThat(attempts).as("commands of run " + run).doesNotHaveDuplicates();
             assertThat(attempts.stream().map(a -> a.split(" ")[1]).distinct()).as("stages dispatched").containsExactlyInAnyOrderElementsOf(STAGES);
@@ -102,7 +103,7 @@ class ReplicatedClusterEndToEndIT {
 
     @Test
     void everyTopicOfStagecoachAndOfItsStreamsHasThreeReplicasAndMinInsyncReplicasTwo() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+        try (Admin admin = Admin.create(cluster.clientProperties())) {
             List<String> ours = admin.listTopics().names().get().stream()
                     .filter(t -> t.startsWith("stagecoach.") || t.startsWith("stagecoach-scheduler-")).sorted().toList();
             assertThat(ours).contains("stagecoach.commands.default").anyMatch(t -> t.endsWith("-changelog"));
@@ -119,7 +120,7 @@ class ReplicatedClusterEndToEndIT {
     }
 
     private static int transactionCoordinator() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+        try (Admin admin = Admin.create(cluster.clientProperties())) {
             return admin.describeTopics(List.of("__transaction_state")).allTopicNames().get()
                     .get("__transaction_state").partitions().get(0).leader().id();
         }

@@ -44,13 +44,13 @@ class ResilienceEndToEndIT {
     @BeforeAll
     static void startStackOverPoison() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-resilience-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
+        broker = EndToEnd.startBroker(dir);
         // As many partitions as the local stack gives them, so that the stack finds them as it wants them.
         broker.createTopics(4, TOPICS.runRequests().name(), TOPICS.results().name(), TOPICS.control().name());
         for (String topic : List.of(TOPICS.runRequests().name(), TOPICS.results().name(), TOPICS.control().name())) {
             write(topic, "poison", "{\"runId\": \"written by hand\"}");
         }
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers());
+        stack = EndToEnd.stackOn(broker, dir).startServices(broker.bootstrapServers());
         api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
 
@@ -113,13 +113,13 @@ class ResilienceEndToEndIT {
     }
 
     private static List<ConsumerRecord<String, byte[]>> engineDeadLetters() {
-        return EndToEnd.committedRecords(broker.bootstrapServers(), TOPICS.deadLetters().name()).stream()
+        return EndToEnd.committedRecords(broker.clientProperties(), TOPICS.deadLetters().name()).stream()
                 .filter(r -> ENGINE_CONSUMER.equals(header(r, DeadLetters.CONSUMER))).toList();
     }
 
     private static void write(String topic, String key, String text) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key, text.getBytes(StandardCharsets.UTF_8))).get();
         }
     }

@@ -50,9 +50,9 @@ class SchedulerFailoverIT {
     @BeforeAll
     static void startTwoSchedulers() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-failover-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
+        broker = EndToEnd.startBroker(dir);
         // One worker runs every stage of the runs in flight at once, so that stages are mid-way when the kill comes.
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm().startServices(broker.bootstrapServers(),
+        stack = EndToEnd.stackOn(broker, dir).startServices(broker.bootstrapServers(),
                 Map.of(LocalStack.WORKER, List.of("-Dstagecoach.worker.max-concurrency=12")));
         stack.startService(SECOND, LocalStack.SCHEDULER, List.of());
         stack.awaitReady(SECOND);
@@ -159,7 +159,7 @@ class SchedulerFailoverIT {
             Answer report = get(survivor, "/api/runs/" + run + "/report");
             assertThat(report.status()).isEqualTo(200);
             assertThat(report.body()).contains(run);
-            List<String> attempts = EndToEnd.commandsFor(broker.bootstrapServers(), run).stream().map(StageCommand::getAttemptId).toList();
+            List<String> attempts = EndToEnd.commandsFor(broker.clientProperties(), run).stream().map(StageCommand::getAttemptId).toList();
             assertThat(attempts).as("EXECUTE commands of " + run).doesNotHaveDuplicates().contains(run + "/one/1", run + "/three/1");
         }
     }

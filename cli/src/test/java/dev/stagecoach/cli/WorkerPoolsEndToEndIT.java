@@ -25,8 +25,8 @@ class WorkerPoolsEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         dir = Files.createDirectories(Path.of("target", "e2e-pools-" + System.currentTimeMillis())).toAbsolutePath();
-        broker = EmbeddedKafkaBroker.start();
-        stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).stopWithThisJvm()
+        broker = EndToEnd.startBroker(dir);
+        stack = EndToEnd.stackOn(broker, dir)
                 .withWorkers(WorkerPools.parse("gpu=1")).startServices(broker.bootstrapServers());
         api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
@@ -66,9 +66,9 @@ class WorkerPoolsEndToEndIT {
         assertThat(stage(done, "tidy").path("worker").asText()).isEqualTo("worker-gpu-1");
         assertThat(stage(done, "prepare").path("worker").asText()).isEqualTo(LocalStack.WORKER);
         assertThat(stage(done, "publish").path("worker").asText()).isEqualTo(LocalStack.WORKER);
-        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), run, "gpu")).extracting(StageCommand::getStage)
+        assertThat(EndToEnd.commandsFor(broker.clientProperties(), run, "gpu")).extracting(StageCommand::getStage)
                 .containsExactly("train", "tidy");
-        assertThat(EndToEnd.commandsFor(broker.bootstrapServers(), run)).extracting(StageCommand::getStage)
+        assertThat(EndToEnd.commandsFor(broker.clientProperties(), run)).extracting(StageCommand::getStage)
                 .containsExactly("prepare", "publish");
     }
 

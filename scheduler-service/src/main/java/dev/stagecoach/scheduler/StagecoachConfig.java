@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler;
 
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.pipeline.PipelineLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -79,6 +80,32 @@ public interface StagecoachConfig {
         /** The newest lines kept per stage attempt; older ones are dropped, and counted. */
         @WithDefault("10000")
         int linesPerAttempt();
+    }
+
+    /** How big a pipeline and a run's input may be; beyond, they are refused with an error naming the limit. */
+    Limits limits();
+
+    interface Limits {
+
+        /** The largest pipeline file, in bytes. */
+        @WithDefault("1048576")
+        long pipelineBytes();
+
+        /** The most stages of one pipeline, {@code finally} stages included. */
+        @WithDefault("500")
+        int stages();
+
+        /** The most shards that the fanned-out stages of one run make together. */
+        @WithDefault("1000")
+        int shards();
+
+        /** The longest parameter value, in characters. */
+        @WithDefault("65536")
+        int parameterChars();
+
+        default PipelineLimits pipelineLimits() {
+            return new PipelineLimits(pipelineBytes(), stages(), shards(), parameterChars());
+        }
     }
 
     /** Bearer tokens of the REST API. Webhooks prove themselves by signature instead. */

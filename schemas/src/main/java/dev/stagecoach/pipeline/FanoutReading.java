@@ -1,5 +1,6 @@
 package dev.stagecoach.pipeline;
 
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +52,16 @@ final class FanoutReading {
                 values.put(key, options);
             }
         });
-        Fanout fanout = new Fanout(0, values);
         if (values.isEmpty()) {
             return null;
         }
-        if (fanout.count() > Fanout.MAX_SHARDS) {
-            nodes.error(matrix, path, "the matrix makes " + fanout.count() + " shards; at most " + Fanout.MAX_SHARDS + " are allowed");
+        // In BigInteger: an int product of a few long lists wraps round, to a small number or to 0 (parallel: true).
+        BigInteger combinations = values.values().stream().map(v -> BigInteger.valueOf(v.size())).reduce(BigInteger.ONE, BigInteger::multiply);
+        if (combinations.compareTo(BigInteger.valueOf(Fanout.MAX_SHARDS)) > 0) {
+            nodes.error(matrix, path, "the matrix makes " + combinations + " shards; at most " + Fanout.MAX_SHARDS + " are allowed");
             return null;
         }
-        return fanout;
+        return new Fanout(0, values);
     }
 
     /** The stages with {@code parallel: true} given their shard count, known once the options are read. */

@@ -14,8 +14,12 @@ public final class ParameterBinder {
     private ParameterBinder() {
     }
 
-    /** The run's parameter values, defaults applied; or every problem at once. */
+    /** The run's parameter values, defaults applied; or every problem at once. Within this process' {@link PipelineLimits}. */
     public static Map<String, String> bind(PipelineDefinition definition, Map<String, String> given) {
+        return bind(definition, given, PipelineLimits.current());
+    }
+
+    public static Map<String, String> bind(PipelineDefinition definition, Map<String, String> given, PipelineLimits limits) {
         List<String> problems = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>();
         Set<String> declared = definition.parameters().stream().map(ParameterSpec::name)
@@ -31,6 +35,12 @@ public final class ParameterBinder {
                     problems.add("parameter \"" + spec.name() + "\": required, but no value was given"
                             + (spec.description().isEmpty() ? "" : " (" + spec.description() + ")"));
                 }
+                continue;
+            }
+            if (value.length() > limits.parameterChars()) {
+                // Not matched against the parameter's pattern or type: the length alone refuses it.
+                problems.add("parameter \"" + spec.name() + "\": the value has " + value.length() + " characters; at most "
+                        + limits.parameterChars() + " are allowed (stagecoach.limits.parameter-chars)");
                 continue;
             }
             ParameterValues.problems(spec, value).forEach(p -> problems.add("parameter \"" + spec.name() + "\": " + p));

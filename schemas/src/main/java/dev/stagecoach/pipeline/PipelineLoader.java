@@ -29,7 +29,16 @@ public final class PipelineLoader {
     private PipelineLoader() {
     }
 
+    /** Reads a pipeline within the limits this process uses ({@link PipelineLimits#current()}). */
     public static LoadResult load(String yaml, String file) {
+        return load(yaml, file, PipelineLimits.current());
+    }
+
+    public static LoadResult load(String yaml, String file, PipelineLimits limits) {
+        YamlNodes sizeNodes = new YamlNodes(file, "");
+        if (!SizeCheck.fileFits(sizeNodes, yaml, limits)) {
+            return new LoadResult(Optional.empty(), sizeNodes.diagnostics());
+        }
         YamlSyntax.Composed composed = YamlSyntax.compose(yaml, file);
         if (composed.problem() != null) {
             return new LoadResult(Optional.empty(), List.of(composed.problem()));
@@ -47,7 +56,7 @@ public final class PipelineLoader {
                 nodes.error(root, "", "missing required key \"pipeline\"");
             }
         } else {
-            definition = pipeline(nodes, pipelineNode);
+            definition = pipeline(nodes, pipelineNode, limits);
         }
         boolean failed = nodes.diagnostics().stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
         List<Diagnostic> inFileOrder = nodes.diagnostics().stream()
@@ -56,7 +65,7 @@ public final class PipelineLoader {
     }
 
     /** The definition, or null when a part it cannot do without is unusable; the problems are in {@code nodes}. */
-    private static PipelineDefinition pipeline(YamlNodes nodes, Node node) {
+    private static PipelineDefinition pipeline(YamlNodes nodes, Node node, PipelineLimits limits) {
         String path = "pipeline";
         Map<String, Node> keys = nodes.mapping(node, path, PIPELINE_KEYS);
         String name = required(nodes, keys, node, path, "name");
@@ -97,6 +106,9 @@ public final class PipelineLoader {
                 stages.stream().map(StageSpec::name).collect(Collectors.toSet())) : List.of();
         if (!keys.containsKey("stages")) {
             nodes.error(node, path, "missing required key \"stages\": a pipeline needs at least one stage");
+        } else {
+            SizeCheck.stages(nodes, keys.get("stages"), path + ".stages", stages.size() + finallyStages.size(), limits);
+            SizeCheck.shards(nodes, stageReading.fannedOut(), options == null ? 1 : options.parallelWorkers(), limits);
         }
         new ReferenceCheck(nodes, parameters, type == null ? PipelineType.SEQUENTIAL : type, stages, finallyStages).check(expressions);
         Map<NotificationEvent, List<NotificationTarget>> notifications = keys.containsKey("notifications")

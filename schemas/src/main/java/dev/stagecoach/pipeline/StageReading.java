@@ -28,6 +28,7 @@ final class StageReading {
     private final List<ReferenceCheck.Use> expressions;
     private final RetryReading retries;
     private final FanoutReading fanouts;
+    private final List<SizeCheck.FannedOut> fannedOut = new ArrayList<>();
     private final GateReading gateReading;
     private final StageInputs inputs;
     private final StageResultReading results;
@@ -43,6 +44,11 @@ final class StageReading {
     }
 
     /** The main stages, whose needs are checked here once all of them are known. */
+    /** The stages read so far that fan out, in file order. */
+    List<SizeCheck.FannedOut> fannedOut() {
+        return fannedOut;
+    }
+
     List<StageSpec> stages(Node node, String path, PipelineType type) {
         return stages(node, path, type, Set.of());
     }
@@ -149,6 +155,10 @@ final class StageReading {
         ManualApproval approval = keys.containsKey("manual_approval")
                 ? gateReading.manualApproval(keys.get("manual_approval"), stagePath + ".manual_approval") : null;
         Fanout fanout = fanouts.fanout(keys, stagePath);
+        if (fanout != null) {
+            String fanKey = keys.containsKey("matrix") ? "matrix" : "parallel";
+            fannedOut.add(new SizeCheck.FannedOut(keys.get(fanKey), stagePath + "." + fanKey, name, fanout));
+        }
         if (fanout != null && approval != null) {
             nodes.error(keys.get("manual_approval"), stagePath + ".manual_approval",
                     "a stage that fans out cannot wait for approval (every shard would ask); put the approval on a stage before it");

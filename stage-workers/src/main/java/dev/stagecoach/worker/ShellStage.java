@@ -23,10 +23,13 @@ public final class ShellStage implements StageKind {
 
     private final Workspaces workspaces;
     private final ArtifactStore artifacts;
+    private final int maxLineChars;
 
-    ShellStage(Workspaces workspaces, ArtifactStore artifacts) {
+    /** @param maxLineChars the longest line of output kept; longer ones are cut ({@link BoundedLines}) */
+    ShellStage(Workspaces workspaces, ArtifactStore artifacts, int maxLineChars) {
         this.workspaces = workspaces;
         this.artifacts = artifacts;
+        this.maxLineChars = maxLineChars;
     }
 
     @Override
@@ -58,7 +61,7 @@ public final class ShellStage implements StageKind {
         process.getOutputStream().close();
         attempt.onCancel(() -> killTree(process));
 
-        Thread reader = new Thread(() -> readLines(process, attempt), "output-" + command.getAttemptId());
+        Thread reader = new Thread(() -> readLines(process, attempt, maxLineChars), "output-" + command.getAttemptId());
         reader.setDaemon(true);
         reader.start();
 
@@ -83,10 +86,11 @@ public final class ShellStage implements StageKind {
                 exitCode == 0 ? null : "exited with code " + exitCode, tail, attempt.metrics(), attempt.outputs(), kept);
     }
 
-    private static void readLines(Process process, RunningAttempt attempt) {
+    private static void readLines(Process process, RunningAttempt attempt, int maxLineChars) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            BoundedLines lines = new BoundedLines(reader, maxLineChars);
             String line;
-            while ((line = reader.readLine()) != null) {
+            while ((line = lines.next()) != null) {
                 attempt.line(line);
             }
         } catch (IOException e) {

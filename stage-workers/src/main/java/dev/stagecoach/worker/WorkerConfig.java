@@ -38,6 +38,13 @@ public interface WorkerConfig {
     @WithDefault("4")
     int maxConcurrency();
 
+    /**
+     * The longest line of a stage's output that is kept, in characters; a longer one is cut,
+     * with a marker saying so, and the stage goes on. Bounds the memory a line can take.
+     */
+    @WithDefault("8192")
+    int maxLogLineChars();
+
     /** How many last lines of output a result carries. */
     @WithDefault("20")
     int outputTailLines();

@@ -6,6 +6,7 @@ import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageResult;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.kafka.KafkaSettings;
 import dev.stagecoach.pipeline.Options;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -78,7 +79,7 @@ public class WorkerService implements ResultSink, HealthCheck {
         Workspaces workspaces = new Workspaces(config.workDir(), config.keepWorkDirs(), Options.MAX_TIMEOUT, Clock.systemUTC());
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir(), config.artifactRetention(), Clock.systemUTC());
         artifacts.sweep();
-        List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts), new HttpStage(), new NoopStage());
+        List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts, config.maxLogLineChars()), new HttpStage(), new NoopStage());
         StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(WorkerService::defaultId),
                 heartbeats, config.outputTailLines());
         Topic<StageCommand> topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
@@ -135,14 +136,15 @@ public class WorkerService implements ResultSink, HealthCheck {
         return new KafkaConsumer<>(properties, topic.keySerde().deserializer(), new ByteArrayDeserializer());
     }
 
+    /** The service's {@code kafka.*} settings (the cluster, its security), then the command consumer's own on top. */
     private Map<String, Object> consumerProperties() {
-        Map<String, Object> properties = new HashMap<>();
+        Map<String, Object> properties = new HashMap<>(KafkaSettings.fromConfig(allConfig.getPropertyNames(),
+                key -> allConfig.getOptionalValue(key, String.class)));
         for (String name : allConfig.getPropertyNames()) {
             if (name.startsWith(CONSUMER_PREFIX)) {
                 properties.put(name.substring(CONSUMER_PREFIX.length()), allConfig.getValue(name, String.class));
             }
         }
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, allConfig.getValue("kafka.bootstrap.servers", String.class));
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "stagecoach-workers-" + config.pool());
         // Offsets are the claims: committed by the feed, one batch at a time, before the commands run.
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

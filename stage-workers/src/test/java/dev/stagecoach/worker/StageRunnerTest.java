@@ -37,8 +37,12 @@ class StageRunnerTest {
     }
 
     StageRunner runner() {
+        return runner(8192);
+    }
+
+    StageRunner runner(int maxLineChars) {
         ShellStage shell = new ShellStage(new Workspaces(work.resolve("runs"), false, Duration.ofHours(2), Clock.systemUTC()),
-                new ArtifactStore(work.resolve("artifacts"), Duration.ofDays(7), Clock.systemUTC()));
+                new ArtifactStore(work.resolve("artifacts"), Duration.ofDays(7), Clock.systemUTC()), maxLineChars);
         return new StageRunner(List.of(shell, new NoopStage()), sink, Clock.systemUTC(), "w1", heartbeats, 3);
     }
 
@@ -59,6 +63,15 @@ class StageRunnerTest {
         assertThat(sink.finished().getExitCode()).isZero();
         assertThat(sink.finished().getOutputTail()).containsExactly("line 3", "line 4", "line 5");
         assertThat(sink.loggedLines()).containsExactly("line 1", "line 2", "line 3", "line 4", "line 5");
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsCutWithAMarkerAndTheStageGoesOn() {
+        runner(100).execute(command("head -c 5000000 /dev/zero | tr '\\0' x; echo; echo after", Map.of(), 30_000, List.of()));
+
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(sink.loggedLines()).containsExactly(
+                "x".repeat(100) + " [stagecoach: line cut at 100 of 5000000 characters (stagecoach.worker.max-log-line-chars)]", "after");
     }
 
     @Test

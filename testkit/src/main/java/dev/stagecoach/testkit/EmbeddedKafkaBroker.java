@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -40,14 +42,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
+    private final SaslSslListener saslSsl;
     private boolean closed;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir,
-                                boolean deleteDataDirOnClose) {
+                                boolean deleteDataDirOnClose, SaslSslListener saslSsl) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
+        this.saslSsl = saslSsl;
     }
 
     /** Starts a broker on free ports with a temporary data directory, deleted on close. */
@@ -59,11 +63,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            return start(dir, 0, true);
+            return start(dir, 0, true, null);
         } catch (RuntimeException e) {
             KafkaNodes.deleteRecursively(dir);
             throw e;
         }
+    }
+
+    /**
+     * Starts a broker whose only client listener requires SASL_SSL with SCRAM-SHA-512: a
+     * self-signed certificate and a user made for it, both in {@code secretsDir}, which
+     * {@link #clientProperties()} tells clients about. Data in a temporary directory, deleted on close.
+     */
+    public static EmbeddedKafkaBroker startSaslSsl(Path secretsDir) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("stagecoach-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return start(dir, 0, true, SaslSslListener.in(secretsDir));
+        } catch (RuntimeException e) {
+            KafkaNodes.deleteRecursively(dir);
+            throw e;
+        }
+    }
+
+    /** As {@link #startSaslSsl(Path)}, with a kept data directory and a fixed port ({@code 0}: any free one). */
+    public static EmbeddedKafkaBroker startSaslSsl(Path dataDir, int port, Path secretsDir) {
+        return start(dataDir.toAbsolutePath(), port, false, SaslSslListener.in(secretsDir));
     }
 
     /** Starts a broker on free ports that keeps its data in {@code dataDir}, formatting it on first use. */
@@ -73,10 +102,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** As {@link #start(Path)}, with the client port fixed ({@code 0} picks a free one). */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
-        return start(dataDir.toAbsolutePath(), port, false);
+        return start(dataDir.toAbsolutePath(), port, false, null);
     }
 
-    private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose) {
+    private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose, SaslSslListener saslSsl) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -86,8 +115,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             int brokerPort = port != 0 ? port : KafkaNodes.freePort();
             int controllerPort = KafkaNodes.freePort();
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dataDir, brokerPort, controllerPort), false);
-            formatIfNew(config);
+            Properties properties = brokerProperties(dataDir, brokerPort, controllerPort);
+            if (saslSsl != null) {
+                secure(properties, brokerPort, saslSsl);
+            }
+            KafkaConfig config = KafkaConfig.fromProps(properties, false);
+            formatIfNew(config, saslSsl == null ? List.of() : saslSsl.scramArguments());
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 server.startup();
@@ -100,7 +133,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 continue;
             }
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(
-                    server, HOST + ":" + brokerPort, dataDir, deleteDataDirOnClose);
+                    server, HOST + ":" + brokerPort, dataDir, deleteDataDirOnClose, saslSsl);
             try {
                 broker.awaitReady();
             } catch (RuntimeException e) {
@@ -144,13 +177,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void formatIfNew(KafkaConfig config) {
+    // The client listener becomes SASL_SSL; the controller's stays plaintext, as only this node talks to it.
+    static void secure(Properties properties, int brokerPort, SaslSslListener saslSsl) {
+        String listener = SaslSslListener.LISTENER;
+        properties.put("listeners", listener + "://" + HOST + ":" + brokerPort
+                + "," + properties.getProperty("listeners").substring(properties.getProperty("listeners").indexOf(',') + 1));
+        properties.put("advertised.listeners", listener + "://" + HOST + ":" + brokerPort);
+        properties.put("listener.security.protocol.map", listener + ":" + listener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        properties.putAll(saslSsl.brokerProperties());
+    }
+
+    private static void formatIfNew(KafkaConfig config, List<String> scramArguments) {
         // A kept data dir (local stack) is formatted once; formatting it again would clash
         // with the cluster id it already holds.
         if (Files.exists(Path.of(config.metadataLogDir(), "meta.properties"))) {
             return;
         }
-        KafkaNodes.format(config, Uuid.randomUuid().toString());
+        KafkaNodes.format(config, Uuid.randomUuid().toString(), scramArguments);
     }
 
     private void awaitReady() {
@@ -180,13 +223,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * What a client needs to reach this broker: {@code bootstrap.servers}, and for a SASL_SSL
+     * broker its protocol, mechanism, user and truststore.
+     */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (saslSsl != null) {
+            properties.putAll(saslSsl.clientProperties());
+        }
+        return properties;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
 
     /** Creates the topics that do not exist yet, and waits until the broker serves them. */
     public void createTopics(Collection<NewTopic> topics) {
-        Topics.create(bootstrapServers, topics);
+        Topics.create(clientProperties(), topics);
     }
 
     /** Creates single-replica topics with {@code partitions} partitions each, skipping existing ones. */
@@ -195,10 +251,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()));
+        Map<String, Object> properties = clientProperties();
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+        return Admin.create(properties);
     }
 
     /** Blocks until the broker has shut down, which only {@link #close()} or a fatal error causes. */

@@ -43,10 +43,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final List<KafkaConfig> configs;
     private final KafkaRaftServer[] servers;
     private final String bootstrapServers;
+    private final SaslSslListener saslSsl;
     private boolean closed;
 
-    private EmbeddedKafkaCluster(Path dataDir, List<KafkaConfig> configs, List<Integer> ports, KafkaRaftServer[] servers) {
+    private EmbeddedKafkaCluster(Path dataDir, List<KafkaConfig> configs, List<Integer> ports, KafkaRaftServer[] servers,
+                                 SaslSslListener saslSsl) {
         this.dataDir = dataDir;
+        this.saslSsl = saslSsl;
         this.configs = configs;
         this.servers = servers;
         this.bootstrapServers = ports.stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","));
@@ -58,6 +61,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * {@link #replicationFactor()} replicas and {@link #minInsyncReplicas()}.
      */
     public static EmbeddedKafkaCluster start(int nodes) {
+        return start(nodes, null);
+    }
+
+    /** As {@link #start(int)}, every node's client and inter-broker listener requiring SASL_SSL (SCRAM-SHA-512); secrets in {@code secretsDir}. */
+    public static EmbeddedKafkaCluster startSaslSsl(int nodes, Path secretsDir) {
+        return start(nodes, SaslSslListener.in(secretsDir));
+    }
+
+    private static EmbeddedKafkaCluster start(int nodes, SaslSslListener saslSsl) {
         if (nodes < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, not " + nodes);
         }
@@ -72,9 +84,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             // A failed attempt may have formatted some nodes with the ports of that attempt's voters.
             KafkaNodes.deleteRecursively(base);
             List<Integer> brokerPorts = IntStream.range(0, nodes).mapToObj(i -> KafkaNodes.freePort()).toList();
-            List<KafkaConfig> configs = configs(base, brokerPorts);
+            List<KafkaConfig> configs = configs(base, brokerPorts, saslSsl);
             String clusterId = Uuid.randomUuid().toString();
-            configs.forEach(config -> KafkaNodes.format(config, clusterId));
+            List<String> scram = saslSsl == null ? List.of() : saslSsl.scramArguments();
+            configs.forEach(config -> KafkaNodes.format(config, clusterId, scram));
             KafkaRaftServer[] servers = new KafkaRaftServer[nodes];
             try {
                 startAll(configs, servers);
@@ -89,7 +102,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 bindFailure = e;
                 continue;
             }
-            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(base, configs, brokerPorts, servers);
+            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(base, configs, brokerPorts, servers, saslSsl);
             try {
                 cluster.awaitBrokers(nodes);
             } catch (RuntimeException e) {
@@ -102,7 +115,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         throw new IllegalStateException("Kafka cluster could not bind its ports in " + START_ATTEMPTS + " attempts", bindFailure);
     }
 
-    private static List<KafkaConfig> configs(Path base, List<Integer> brokerPorts) {
+    private static List<KafkaConfig> configs(Path base, List<Integer> brokerPorts, SaslSslListener saslSsl) {
         int nodes = brokerPorts.size();
         List<Integer> controllerPorts = IntStream.range(0, nodes).mapToObj(i -> KafkaNodes.freePort()).toList();
         String voters = IntStream.range(0, nodes).mapToObj(i -> (i + 1) + "@" + HOST + ":" + controllerPorts.get(i))
@@ -133,6 +146,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             props.put("controlled.shutdown.enable", "false");
             props.put("broker.session.timeout.ms", "6000");
             props.put("broker.heartbeat.interval.ms", "1000");
+            if (saslSsl != null) {
+                EmbeddedKafkaBroker.secure(props, brokerPorts.get(i), saslSsl);
+            }
             configs.add(KafkaConfig.fromProps(props, false));
         }
         return configs;
@@ -167,6 +183,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** Every broker's {@code host:port}, comma separated, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** What a client needs to reach the cluster: {@code bootstrap.servers}, and for a SASL_SSL cluster its security settings. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (saslSsl != null) {
+            properties.putAll(saslSsl.clientProperties());
+        }
+        return properties;
     }
 
     public int size() {
@@ -215,7 +241,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** Creates the topics that do not exist yet, and waits until the cluster serves them. */
     public void createTopics(Collection<NewTopic> topics) {
-        Topics.create(bootstrapServers, topics);
+        Topics.create(clientProperties(), topics);
     }
 
     /** Creates topics with {@code partitions} partitions, {@link #replicationFactor()} replicas and {@link #minInsyncReplicas()}. */
@@ -225,10 +251,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) EmbeddedKafkaBroker.READY_TIMEOUT.toMillis()));
+        Map<String, Object> properties = clientProperties();
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) EmbeddedKafkaBroker.READY_TIMEOUT.toMillis());
+        return Admin.create(properties);
     }
 
     private void awaitBrokers(int expected) {

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the embedded broker as a process of its own, for the local stack:
- * {@code --data-dir DIR --port-file FILE [--port N]}. Once the broker answers, FILE holds its
+ * {@code --data-dir DIR --port-file FILE [--port N] [--sasl-ssl SECRETS_DIR]}. With
+ * {@code --sasl-ssl} its only client listener requires SASL_SSL, and SECRETS_DIR holds the
+ * certificate and {@value SaslSslListener#CLIENT_PROPERTIES} for its clients. Once the broker answers, FILE holds its
  * bootstrap address ({@code host:port}, no newline); the process then runs until it is
  * killed, and a graceful kill removes FILE again.
  */
@@ -26,7 +28,7 @@ public final class KafkaBrokerMain {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: KafkaBrokerMain --data-dir DIR --port-file FILE [--port N]");
+            System.err.println("usage: KafkaBrokerMain --data-dir DIR --port-file FILE [--port N] [--sasl-ssl SECRETS_DIR]");
             System.exit(2);
             return;
         }
@@ -37,7 +39,9 @@ public final class KafkaBrokerMain {
         // A waiter must never read the address of a broker that is gone.
         Files.deleteIfExists(options.portFile());
         long started = System.nanoTime();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir(), options.port());
+        EmbeddedKafkaBroker broker = options.saslSsl() == null
+                ? EmbeddedKafkaBroker.start(options.dataDir(), options.port())
+                : EmbeddedKafkaBroker.startSaslSsl(options.dataDir(), options.port(), options.saslSsl());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(broker, options.portFile()), "kafka-broker-stop"));
         writeAtomically(options.portFile(), broker.bootstrapServers());
         log.info("Kafka broker ready at {} after {} ms, data in {}",
@@ -79,12 +83,13 @@ public final class KafkaBrokerMain {
         }
     }
 
-    record Options(Path dataDir, Path portFile, int port) {
+    record Options(Path dataDir, Path portFile, int port, Path saslSsl) {
 
         static Options parse(String[] args) {
             Path dataDir = null;
             Path portFile = null;
             int port = 0;
+            Path saslSsl = null;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (i + 1 >= args.length) {
@@ -95,13 +100,14 @@ public final class KafkaBrokerMain {
                     case "--data-dir" -> dataDir = Path.of(value);
                     case "--port-file" -> portFile = Path.of(value);
                     case "--port" -> port = Integer.parseInt(value);
+                    case "--sasl-ssl" -> saslSsl = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             }
             if (dataDir == null || portFile == null) {
                 throw new IllegalArgumentException("--data-dir and --port-file are required");
             }
-            return new Options(dataDir, portFile, port);
+            return new Options(dataDir, portFile, port, saslSsl);
         }
     }
 }

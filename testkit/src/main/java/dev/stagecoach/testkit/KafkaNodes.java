@@ -44,13 +44,19 @@ final class KafkaNodes {
 
     /** Formats a node's storage for {@code clusterId}, quietly: the formatter prints to stdout otherwise. */
     static void format(KafkaConfig config, String clusterId) {
+        format(config, clusterId, List.of());
+    }
+
+    /** As {@link #format(KafkaConfig, String)}, with SCRAM users ({@code kafka-storage format --add-scram} arguments). */
+    static void format(KafkaConfig config, String clusterId, List<String> scramArguments) {
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(config.nodeId())
                 .setClusterId(clusterId)
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setMetadataLogDirectory(config.metadataLogDir())
-                .setDirectories(List.of(config.metadataLogDir()));
+                .setDirectories(List.of(config.metadataLogDir()))
+                .setScramArguments(scramArguments);
         try {
             formatter.run();
         } catch (Exception e) {

@@ -29,7 +29,7 @@ public final class SharedKafka {
         String address = System.getProperty(ADDRESS_PROPERTY);
         if (address == null) {
             address = switch (KafkaMode.current()) {
-                case EMBEDDED -> startEmbedded();
+                case EMBEDDED, SASL_SSL -> startEmbedded();
                 case TESTCONTAINERS -> startContainer();
             };
             System.setProperty(ADDRESS_PROPERTY, address);

@@ -53,10 +53,16 @@ final class Topics {
 
     /** Creates the topics that do not exist yet; returns once the broker serves all of them. */
     static void create(String bootstrapServers, Collection<NewTopic> topics) {
+        create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** As {@link #create(String, Collection)}, for a broker that needs more than its address (a SASL_SSL one). */
+    static void create(Map<String, Object> clientProperties, Collection<NewTopic> topics) {
         if (topics.isEmpty()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Object bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(clientProperties)) {
             for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(topics).values().entrySet()) {
                 try {
                     result.getValue().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -53,6 +53,7 @@ class KafkaBrokerResourceTest {
     void rejectsAnUnknownKafkaMode() {
         assertEquals(KafkaMode.EMBEDDED, KafkaMode.parse(null));
         assertEquals(KafkaMode.TESTCONTAINERS, KafkaMode.parse("Testcontainers"));
+        assertEquals(KafkaMode.SASL_SSL, KafkaMode.parse("sasl_ssl"));
         assertThrows(IllegalArgumentException.class, () -> KafkaMode.parse("docker"));
     }
 

@@ -1,10 +1,12 @@
 package dev.stagecoach.scheduler.api;
 
 import dev.stagecoach.events.Topic;
+import dev.stagecoach.scheduler.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -15,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Writes the API's and the triggers' events (registrations, run requests, control, dead letters) and waits until the broker has them. */
 @ApplicationScoped
@@ -23,19 +24,17 @@ public class EventPublisher {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private KafkaProducer<String, byte[]> producer;
 
     @PostConstruct
     void start() {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "stagecoach-scheduler-api"),
-                new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> settings = kafka.settings("stagecoach-scheduler-api");
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 
     void stop(@Observes ShutdownEvent event) {

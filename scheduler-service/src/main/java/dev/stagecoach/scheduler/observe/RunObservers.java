@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.observe;
 
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.scheduler.KafkaClients;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,8 +14,6 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What the scheduler sees of every run besides the engine's own state: the catalog of runs
@@ -29,8 +28,8 @@ public class RunObservers {
     StagecoachConfig config;
     @Inject
     EventPublisher publisher;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private final Subscribers<RunEventView> events = new Subscribers<>();
     private LogArchive logs;
@@ -47,7 +46,8 @@ public class RunObservers {
 
     void start(@Observes StartupEvent event) {
         Topics topics = config.topics();
-        Map<String, Object> client = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Every kafka.* setting (TLS, SASL), as the scheduler's other clients have them; each reader sets its own client id.
+        Map<String, Object> client = kafka.settings("scheduler-observers");
         String deadLetters = topics.deadLetters().name();
         tails = List.of(
                 new TopicTail<>("scheduler-run-catalog", topics.runs(), true, client, catalog::read, deadLetters, publisher::send),

@@ -1,9 +1,11 @@
 package dev.stagecoach.scheduler.streams;
 
+import dev.stagecoach.scheduler.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -12,9 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,8 +30,8 @@ public class KafkaCommandTopicCheck implements CommandTopicCheck {
     private static final Duration ASK_WITHIN = Duration.ofSeconds(5);
     private static final long MISSING_REMEMBERED_NANOS = Duration.ofSeconds(5).toNanos();
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private final Set<String> existing = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
@@ -39,8 +39,7 @@ public class KafkaCommandTopicCheck implements CommandTopicCheck {
 
     @PostConstruct
     void start() {
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "stagecoach-scheduler-topic-check"));
+        admin = Admin.create(kafka.settings("stagecoach-scheduler-topic-check"));
     }
 
     void stop(@Observes ShutdownEvent event) {

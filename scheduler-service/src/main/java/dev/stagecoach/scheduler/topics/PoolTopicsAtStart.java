@@ -1,5 +1,6 @@
 package dev.stagecoach.scheduler.topics;
 
+import dev.stagecoach.scheduler.KafkaClients;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import io.quarkus.runtime.StartupEvent;
@@ -8,7 +9,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.SortedSet;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,12 +27,12 @@ public class PoolTopicsAtStart {
     StagecoachConfig config;
     @Inject
     PipelineRevisions revisions;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     void onStart(@Observes StartupEvent event) {
         try {
-            SortedSet<String> pools = RegisteredPools.read(bootstrapServers, config.topics().pipelines(), READ_WITHIN, revisions);
+            SortedSet<String> pools = RegisteredPools.read(kafka.settings("stagecoach-scheduler-pools"), config.topics().pipelines(), READ_WITHIN, revisions);
             commandTopics.ensure(pools);
             LOG.infof("commands topics ready for the pools of the registered pipelines: %s", pools);
         } catch (RuntimeException e) {

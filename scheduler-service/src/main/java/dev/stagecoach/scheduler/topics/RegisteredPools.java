@@ -35,14 +35,13 @@ public final class RegisteredPools {
     /**
      * The pools of the latest registration of each pipeline; empty when the topic does not exist.
      *
+     * @param clientSettings the {@code kafka.*} settings of the consumer that reads it
      * @param revisions where the registrations are parsed, so that the engine finds them parsed when their runs come
      */
-    public static SortedSet<String> read(String bootstrapServers, Topic<PipelineRegistered> pipelines, Duration within, PipelineRevisions revisions) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static SortedSet<String> read(Map<String, Object> clientSettings, Topic<PipelineRegistered> pipelines, Duration within, PipelineRevisions revisions) {
+        Map<String, Object> config = new HashMap<>(clientSettings);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "stagecoach-scheduler-pools");
         Map<String, byte[]> latest = new HashMap<>();
         // Bytes first, decoded once the topic is read: only the latest registration of each pipeline counts.
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, pipelines.keySerde().deserializer(),

@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler.triggers;
 
 import dev.stagecoach.events.DeadLetters;
 import dev.stagecoach.events.TriggerType;
+import dev.stagecoach.scheduler.KafkaClients;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,8 +41,8 @@ public class EventTriggers implements EventTriggerFeed.Handler {
     TriggeredRuns runs;
     @Inject
     EventPublisher publisher;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClients kafka;
 
     private EventTriggerFeed feed;
     private Thread thread;
@@ -60,18 +60,17 @@ public class EventTriggers implements EventTriggerFeed.Handler {
 
     /** A feed in consumer group {@code groupId} that hands its records to this bean; the service runs one. */
     public EventTriggerFeed newFeed(String groupId) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> settings = kafka.settings(CONSUMER_NAME + "-" + groupId);
+        settings.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, CONSUMER_NAME + "-" + groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // Only committed records of transactional writers: an aborted one never happened.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 // Naming a topic in a trigger must not create it; the feed reads it once it exists.
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000));
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         return new EventTriggerFeed(consumer, pipelines::all, config.triggers().event().refresh(), this);
     }
 

@@ -107,10 +107,10 @@ class CommandTopicsTest {
             producer.send(new ProducerRecord<>(pipelines.name(), "gone", null));
         }
 
-        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), pipelines, Duration.ofSeconds(30), new PipelineRevisions()))
+        assertThat(RegisteredPools.read(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()), pipelines, Duration.ofSeconds(30), new PipelineRevisions()))
                 .containsExactly("cleanup", "default", "gpu");
         Topic<PipelineRegistered> missing = new Topics("ct-none-" + UUID.randomUUID() + ".").pipelines();
-        assertThat(RegisteredPools.read(SharedKafka.bootstrapServers(), missing, Duration.ofSeconds(5), new PipelineRevisions())).isEmpty();
+        assertThat(RegisteredPools.read(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()), missing, Duration.ofSeconds(5), new PipelineRevisions())).isEmpty();
     }
 
     private static PipelineDefinition load(String yaml) {
