@@ -125,6 +125,29 @@ class RunListAndLogsTest {
     }
 
     @Test
+    void aPipelineWithACronTriggerShowsItsNextFireTime() {
+        SchedulerFixture.register("""
+                pipeline:
+                  name: listed-nightly
+                  triggers:
+                    - cron: {schedule: "30 2 * * *", timezone: Europe/Paris}
+                  stages:
+                    - name: build
+                      run: make
+                """);
+        Instant before = Instant.now();
+
+        String next = given().get("/api/pipelines").then().statusCode(200)
+                .body("find { it.name == 'listed-nightly' }.triggers.kind", contains("cron"))
+                .body("find { it.name == 'listed-nightly' }.triggers.detail", contains("30 2 * * * Europe/Paris"))
+                .extract().path("find { it.name == 'listed-nightly' }.nextCronFire");
+
+        Instant fire = Instant.parse(next);
+        assertThat(fire).isAfter(before).isBefore(before.plus(Duration.ofHours(25)));
+        assertThat(fire.atZone(java.time.ZoneId.of("Europe/Paris")).toLocalTime()).isEqualTo(java.time.LocalTime.of(2, 30));
+    }
+
+    @Test
     void wrongFiltersAreAllNamedAtOnce() {
         given().queryParam("status", "DONE").queryParam("trigger", "phone").queryParam("since", "yesterday")
                 .queryParam("limit", 0).queryParam("cursor", "%%%").get("/api/runs")
