@@ -7,6 +7,7 @@ import dev.stagecoach.events.Control;
 import dev.stagecoach.events.ControlAction;
 import dev.stagecoach.pipeline.ManualApproval;
 import dev.stagecoach.pipeline.PipelineDefinition;
+import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.auth.CurrentCaller;
@@ -96,9 +97,11 @@ public class RunResource {
                 .map(run -> {
                     caller.requireReach(run.pipeline());
                     PipelineDefinition definition = definitionOf(run);
-                    Progress progress = Progress.of(run, definition,
+                    // Expanded once for both: a run of 1,000 shards is polled every 250 ms by `run --wait`.
+                    PipelineDefinition expanded = definition == null ? null : ShardExpansion.expand(definition);
+                    Progress progress = Progress.of(run, expanded,
                             observers.catalog().recentSuccesses(run.pipeline(), HISTORY_FOR_ESTIMATES), clock.instant());
-                    return Response.ok(RunView.of(run, definition, progress)).build();
+                    return Response.ok(RunView.of(run, definition, expanded, progress)).build();
                 })
                 .orElseGet(() -> notFound(runId)));
     }

@@ -33,11 +33,14 @@ public record RunView(String runId, String pipeline, int revision, String status
         }
     }
 
-    /** @param definition the run's revision as declared, or null when it no longer loads */
-    static RunView of(RunState run, PipelineDefinition definition, Progress progress) {
+    /**
+     * @param definition the run's revision as declared, or null when it no longer loads
+     * @param expanded the same with its shards spelled out, or null
+     */
+    static RunView of(RunState run, PipelineDefinition definition, PipelineDefinition expanded, Progress progress) {
         Map<String, String> parameters = definition == null ? run.parameters() : ParameterBinder.masked(definition, run.parameters());
         // What each stage waits for, shards spelled out: the dashboard draws the run's graph from it.
-        Map<String, List<String>> needs = definition == null ? Map.of() : ShardExpansion.expand(definition).effectiveNeeds();
+        Map<String, List<String>> needs = expanded == null ? Map.of() : expanded.effectiveNeeds();
         return new RunView(run.runId(), run.pipeline(), run.pipelineRevision(), run.status().name(), run.reason(),
                 run.requestedBy(), run.trigger(), parameters, run.createdAt(), run.finishedAt(), progress,
                 run.stageList().stream().map(s -> StageView.of(s, needs, definition)).toList());

@@ -23,7 +23,8 @@ import java.util.Map;
  */
 public record Progress(int done, int total, List<String> running, Instant estimatedEnd, Long remainingMillis) {
 
-    public static Progress of(RunState run, PipelineDefinition definition, List<RunSummary> recentSuccesses, Instant now) {
+    /** @param expanded the run's revision with its shards spelled out ({@link ShardExpansion#expand}), or null when it no longer loads */
+    public static Progress of(RunState run, PipelineDefinition expanded, List<RunSummary> recentSuccesses, Instant now) {
         int done = 0;
         List<String> running = new ArrayList<>();
         for (StageState stage : run.stageList()) {
@@ -33,8 +34,8 @@ public record Progress(int done, int total, List<String> running, Instant estima
                 running.add(stage.name());
             }
         }
-        Instant end = run.status().isTerminal() || definition == null ? null
-                : new Estimate(run, definition, medians(recentSuccesses), now).runEnd();
+        Instant end = run.status().isTerminal() || expanded == null ? null
+                : new Estimate(run, expanded, medians(recentSuccesses), now).runEnd();
         Long remaining = end == null ? null : Math.max(0, Duration.between(now, end).toMillis());
         return new Progress(done, run.stages().size(), List.copyOf(running), end, remaining);
     }
@@ -57,11 +58,10 @@ public record Progress(int done, int total, List<String> running, Instant estima
         private final Map<String, Instant> ends = new HashMap<>();
         private boolean unknown;
 
-        Estimate(RunState run, PipelineDefinition definition, Map<String, Long> medians, Instant now) {
+        Estimate(RunState run, PipelineDefinition expanded, Map<String, Long> medians, Instant now) {
             this.run = run;
             this.medians = medians;
             this.now = now;
-            PipelineDefinition expanded = ShardExpansion.expand(definition);
             this.needs = expanded.effectiveNeeds();
             expanded.finallyStages().forEach(s -> finallyStages.add(s.name()));
         }
