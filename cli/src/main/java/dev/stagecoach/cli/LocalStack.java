@@ -3,6 +3,7 @@ package dev.stagecoach.cli;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.kafka.KafkaSettings;
+import dev.stagecoach.secrets.SecretKeyRing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,9 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -61,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     private WorkerPools workers = WorkerPools.defaults();
     private final Map<String, String> poolByWorker = new LinkedHashMap<>();
     private final Map<String, String> notifierSettings = new LinkedHashMap<>();
+    private final Map<String, String> stageSecrets = new LinkedHashMap<>();
     private short replicationFactor = 1;
     private int minInsyncReplicas = 1;
     private String bootstrapServers;
@@ -98,6 +102,40 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack withTokenScope(String name, String... patterns) {
         tokenScopes.put(name, String.join(",", patterns));
         return this;
+    }
+
+    /**
+     * A secret that the stack's workers give stages as {@code secrets.<name>}, for tests; a user's
+     * stack reads them from the environment it was started in ({@code STAGECOACH_SECRET_<NAME>}),
+     * as every worker does. Set before the workers start.
+     */
+    public LocalStack withStageSecret(String name, String value) {
+        stageSecrets.put("STAGECOACH_SECRET_" + name, value);
+        return this;
+    }
+
+    /**
+     * The key that seals secret run parameters on this stack, {@code <id>:<base64>}: the one
+     * given in this process's {@code STAGECOACH_SECRETS_KEY}, else one made up the first time
+     * and kept in the state directory (readable by its owner only), so that a restarted stack
+     * still opens what it sealed before.
+     */
+    String secretsKey() {
+        String given = System.getenv(SecretKeyRing.KEY_VARIABLE);
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
+        Path file = stateDir.resolve("secrets.key");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(stateDir);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, SecretKeyRing.generate("local-" + LocalDate.now(java.time.ZoneOffset.UTC)));
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the stack's secrets key in " + file, e);
+        }
     }
 
     /**
@@ -358,6 +396,13 @@ public final class LocalStack implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         // Tokens and Kafka credentials go in the environment, not the command line, where any local user could read them.
         Map<String, String> environment = new LinkedHashMap<>(KafkaSettings.asEnvironment(kafkaSettings));
+        if (module.equals(SCHEDULER) || module.equals(WORKER)) {
+            // The scheduler seals secret parameters with it, the workers open them.
+            environment.put(SecretKeyRing.KEY_VARIABLE, secretsKey());
+        }
+        if (module.equals(WORKER)) {
+            environment.putAll(stageSecrets);
+        }
         if (module.equals(SCHEDULER)) {
             environment.put("STAGECOACH_AUTH_ADMIN_TOKEN", token);
             extraTokens.forEach((tokenName, value) -> environment.put("STAGECOACH_AUTH_TOKENS_" + tokenName.toUpperCase(Locale.ROOT), value));

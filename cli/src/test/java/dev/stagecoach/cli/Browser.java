@@ -60,6 +60,16 @@ final class Browser implements AutoCloseable {
         return driver.findElements(by);
     }
 
+    /**
+     * Clicks the first element matching {@code css} as it is now, found and clicked in one script:
+     * a live page redraws (the run graph does at every event), so a reference found earlier goes stale.
+     */
+    void clickNow(String css, Duration within) {
+        org.awaitility.Awaitility.await().atMost(within).until(() -> Boolean.TRUE.equals(driver.executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                        + " if (!e) { return false; } e.dispatchEvent(new MouseEvent('click', {bubbles: true})); return true;", css)));
+    }
+
     Object script(String code, Object... arguments) {
         return driver.executeScript(code, arguments);
     }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 /**
  * What operators see and do, over the packaged services on a real broker: run lists, logs and
@@ -178,9 +177,7 @@ class DashboardEndToEndIT {
                 """);
         signIn(OPERATOR_TOKEN);
         browser.open(stack.schedulerUrl() + "/#/runs/" + runId);
-        browser.awaitClickable(By.cssSelector("g.stage[data-stage='deploy'][data-status='AWAITING_APPROVAL']"), ON_SCREEN_WITHIN);
-        browser.script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}));",
-                browser.await(By.cssSelector("g.stage[data-stage='deploy']"), ON_SCREEN_WITHIN));
+        browser.clickNow("g.stage[data-stage='deploy'][data-status='AWAITING_APPROVAL']", ON_SCREEN_WITHIN);
         browser.await(By.id("decision-comment"), ON_SCREEN_WITHIN).sendKeys("looks good");
         browser.awaitClickable(By.id("approve"), ON_SCREEN_WITHIN).click();
 
@@ -207,9 +204,7 @@ class DashboardEndToEndIT {
         assertThat(browser.all(By.cssSelector("button.start-run"))).isEmpty();
 
         browser.open(stack.schedulerUrl() + "/#/runs/" + runId);
-        browser.await(By.cssSelector("g.stage[data-stage='deploy'][data-status='AWAITING_APPROVAL']"), ON_SCREEN_WITHIN);
-        browser.script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}));",
-                browser.await(By.cssSelector("g.stage[data-stage='deploy']"), ON_SCREEN_WITHIN));
+        browser.clickNow("g.stage[data-stage='deploy'][data-status='AWAITING_APPROVAL']", ON_SCREEN_WITHIN);
         browser.await(By.xpath("//section[@id='stage-detail']//h2[contains(., 'deploy')]"), ON_SCREEN_WITHIN);
         assertThat(browser.all(By.cssSelector("#main button"))).isEmpty();
         assertThat(browser.driver().findElement(By.id("who")).getText()).isEqualTo("victor · viewer");
@@ -233,16 +228,14 @@ class DashboardEndToEndIT {
                 """);
         signIn(OPERATOR_TOKEN);
         browser.open(stack.schedulerUrl() + "/#/runs/" + runId);
-        WebElement deploy = browser.await(By.cssSelector("g.stage[data-stage='deploy'][data-status='RUNNING']"), ON_SCREEN_WITHIN);
-        browser.script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}));", deploy);
+        browser.clickNow("g.stage[data-stage='deploy'][data-status='RUNNING']", ON_SCREEN_WITHIN);
         browser.await(By.xpath("//section[@id='logs']//h2[contains(., 'deploy')]"), ON_SCREEN_WITHIN);
         browser.await(By.cssSelector("#log-lines .line"), ON_SCREEN_WITHIN);
         Awaitility.await().atMost(ON_SCREEN_WITHIN).until(() -> browser.all(By.cssSelector("#log-lines .line")).size() >= 20);
         // Still running: the lines came while the stage printed them, not at its end.
         assertThat(admin.run(runId).path("status").asText()).isEqualTo("RUNNING");
         assertThat(browser.driver().findElement(By.id("run-status")).getAttribute("data-status")).isEqualTo("RUNNING");
-        WebElement first = browser.driver().findElement(By.cssSelector("#log-lines .line"));
-        assertThat(first.getText()).isEqualTo("deploying step 1 of 600");
+        assertThat(browser.script("return document.querySelector('#log-lines .line').textContent;")).isEqualTo("deploying step 1 of 600");
         assertThat(browser.all(By.cssSelector("#eta, .progress"))).isNotEmpty();
 
         Path shot = dir.resolve("run-page.png");

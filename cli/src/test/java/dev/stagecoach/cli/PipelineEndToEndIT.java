@@ -39,6 +39,8 @@ class PipelineEndToEndIT {
     static WebhookSink hooks;
     static ApiClient api;
     static final String VIEWER_TOKEN = "a-viewer-token-for-the-e2e-tests";
+    /** A secret of the workers' deployment, as STAGECOACH_SECRET_DEPLOY_KEY; made up per run so that no earlier run's record can hold it. */
+    static final String DEPLOY_KEY = "dk-" + UUID.randomUUID();
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -46,7 +48,8 @@ class PipelineEndToEndIT {
         broker = EndToEnd.startBroker(dir);
         hooks = new WebhookSink();
         stack = EndToEnd.stackOn(broker, dir)
-                .withToken("vera", "viewer:" + VIEWER_TOKEN).startServices(broker.bootstrapServers());
+                .withToken("vera", "viewer:" + VIEWER_TOKEN).withStageSecret("DEPLOY_KEY", DEPLOY_KEY)
+                .startServices(broker.bootstrapServers());
         api = new ApiClient(stack.schedulerUrl(), stack.token());
     }
 
@@ -270,4 +273,46 @@ class PipelineEndToEndIT {
                         .isEqualTo(LocalStack.LOCAL_TOKEN_NAME + " (for alice)"));
     }
 
+    @Test
+    @Order(7)
+    void neitherASecretNorASecretParameterCrossesKafkaInClearYetTheStageSeesBoth() throws Exception {
+        String token = "tok-" + UUID.randomUUID();
+        Path seen = dir.resolve("seen-by-the-stage.txt");
+        Path file = dir.resolve("e2e-secrets.yaml");
+        Files.writeString(file, """
+                pipeline:
+                  name: e2e-secrets
+                  parameters:
+                    token: {type: string, secret: true, required: true}
+                    seen: {type: string, required: true}
+                  stages:
+                    - name: deploy
+                      env:
+                        AUTH: "Bearer ${{ params.token }}"
+                        KEY: "${{ secrets.DEPLOY_KEY }}"
+                      run: |
+                        printf '%s\\n' "$AUTH" "$KEY" "$PARAM_TOKEN" > "$PARAM_SEEN"
+                        echo "deploying with $KEY as $PARAM_TOKEN"
+                """);
+
+        EndToEnd.CliRun cli = EndToEnd.cli("run", file.toString(), "--param", "token=" + token, "--param", "seen=" + seen,
+                "--wait", "--server", stack.schedulerUrl(), "--token", stack.token());
+
+        assertThat(cli.exitCode()).as(cli.output()).isZero();
+        assertThat(Files.readAllLines(seen)).containsExactly("Bearer " + token, DEPLOY_KEY, token);
+        String runId = cli.runId();
+        assertThat(api.run(runId).path("parameters").path("token").asText()).isEqualTo("***");
+        assertThat(EndToEnd.stage(api.run(runId), "deploy").path("outputTail").get(0).asText()).isEqualTo("deploying with *** as ***");
+
+        ClusterScan scan = new ClusterScan(broker.clientProperties());
+        ClusterScan.Result result = scan.scan(List.of(token, DEPLOY_KEY));
+        assertThat(result.holding()).as("topics holding a secret, of %d records read", result.records()).isEmpty();
+        assertThat(result.records()).as("the run's commands, results, logs, changelog records and more").isGreaterThan(100);
+
+        // The scan finds what it looks for: a canary, Base64-encoded one byte off, in a record of its own.
+        String canary = "canary-" + UUID.randomUUID();
+        byte[] shifted = ("x" + canary).getBytes(StandardCharsets.UTF_8);
+        EndToEnd.produce(broker.clientProperties(), "e2e-scan-canary", "k", "{\"blob\": \"" + java.util.Base64.getEncoder().encodeToString(shifted) + "\"}");
+        assertThat(scan.scan(List.of(canary)).holding()).containsOnly(Map.entry("e2e-scan-canary", 1));
+    }
 }

@@ -1,25 +1,29 @@
 package dev.stagecoach.scheduler;
 
-import dev.stagecoach.scheduler.engine.SecretSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The secrets of this deployment, one source for the engine ({@code secrets.<NAME>} in stage
- * env values) and for webhook signatures: the environment variable
+ * The scheduler's own secrets, the signing secrets of webhook triggers: the environment variable
  * {@code STAGECOACH_SECRET_<NAME>}, unless {@code stagecoach.secrets.<NAME>} names it, which
- * lets tests and development supply secrets without touching the environment.
+ * lets tests and development supply secrets without touching the environment. The keys that
+ * seal parameters ({@code stagecoach.secrets.key}, {@code previous-keys}) are not secrets of
+ * this kind and are never given out as such.
  */
 @ApplicationScoped
 public class DeploymentSecrets implements SecretSource {
 
     private static final String VARIABLE_PREFIX = "STAGECOACH_SECRET_";
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("key", "previous-keys");
 
     @Inject
     StagecoachConfig config;
 
     @Override
     public String value(String name) {
+        if (RESERVED.contains(name)) {
+            return null;
+        }
         String configured = config.secrets().get(name);
         return configured != null ? configured : System.getenv(variable(name));
     }

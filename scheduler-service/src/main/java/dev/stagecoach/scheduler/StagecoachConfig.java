@@ -47,8 +47,10 @@ public interface StagecoachConfig {
     Duration retention();
 
     /**
-     * Secrets by name, for development and tests. A deployment sets environment variables
-     * {@code STAGECOACH_SECRET_<NAME>} instead; a name given here wins over the variable.
+     * The scheduler's own secrets (webhook signatures) by name, for development and tests. A
+     * deployment sets environment variables {@code STAGECOACH_SECRET_<NAME>} instead; a name
+     * given here wins over the variable. {@code key} and {@code previous-keys} here are the
+     * keys that seal secret parameters ({@link SecretKeys}), never secrets of this kind.
      */
     Map<String, String> secrets();
 

@@ -1,5 +1,6 @@
 package dev.stagecoach.pipeline;
 
+import dev.stagecoach.secrets.SealedParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,20 @@ public final class ParameterBinder {
     }
 
     public static Map<String, String> bind(PipelineDefinition definition, Map<String, String> given, PipelineLimits limits) {
+        return bind(definition, given, limits, false);
+    }
+
+    /**
+     * The engine's check of a run it is asked for: as {@link #bind}, but the value of a secret
+     * parameter must be sealed, and stays so. It was checked against its type where it entered,
+     * before it was sealed; the engine cannot open it.
+     */
+    public static Map<String, String> bindSealed(PipelineDefinition definition, Map<String, String> given) {
+        return bind(definition, given, PipelineLimits.current(), true);
+    }
+
+    private static Map<String, String> bind(PipelineDefinition definition, Map<String, String> given, PipelineLimits limits,
+                                            boolean secretsSealed) {
         List<String> problems = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>();
         Set<String> declared = definition.parameters().stream().map(ParameterSpec::name)
@@ -35,6 +50,15 @@ public final class ParameterBinder {
                     problems.add("parameter \"" + spec.name() + "\": required, but no value was given"
                             + (spec.description().isEmpty() ? "" : " (" + spec.description() + ")"));
                 }
+                continue;
+            }
+            if (secretsSealed && spec.secret()) {
+                if (!SealedParameters.isSealed(value)) {
+                    problems.add("parameter \"" + spec.name() + "\": secret, but its value is not sealed; start runs through the "
+                            + "scheduler's API, a webhook or a trigger, which seal secret parameters");
+                    continue;
+                }
+                values.put(spec.name(), value);
                 continue;
             }
             if (value.length() > limits.parameterChars()) {
@@ -58,10 +82,5 @@ public final class ParameterBinder {
         definition.parameters().stream().filter(ParameterSpec::secret)
                 .forEach(p -> masked.computeIfPresent(p.name(), (k, v) -> Secrets.MASK));
         return masked;
-    }
-
-    public static List<String> secretValues(PipelineDefinition definition, Map<String, String> values) {
-        return definition.parameters().stream().filter(ParameterSpec::secret)
-                .map(p -> values.get(p.name())).filter(v -> v != null && !v.isEmpty()).toList();
     }
 }

@@ -70,6 +70,14 @@ final class ParameterReading {
         if (type == null) {
             return null;
         }
+        if (secret && defaultValue != null) {
+            nodes.error(keys.get("default"), paramPath + ".default", "a secret parameter has no default: the pipeline file is kept "
+                    + "in clear; read a secret of the deployment with ${{ secrets.<NAME> }} instead");
+        }
+        if (secret && (name.equals("parallel_workers") || name.equals("timeout"))) {
+            nodes.error(keys.get("secret"), paramPath + ".secret", "\"" + name + "\" sets the run's " + name.replace('_', ' ')
+                    + ", which the scheduler must read; it cannot be secret");
+        }
         if (type == ParameterType.ENUM && enumValues.isEmpty()) {
             nodes.error(node, paramPath, "an enum parameter needs \"enum\": the list of allowed values");
         }

@@ -87,9 +87,9 @@ public record PipelineDefinition(
      * their values were checked against the declared bounds when the run was admitted.
      */
     public Options optionsFor(Map<String, String> runParameters) {
-        int workers = parameter("parallel_workers").filter(p -> p.type() == ParameterType.INTEGER)
+        int workers = parameter("parallel_workers").filter(p -> p.type() == ParameterType.INTEGER && !p.secret())
                 .map(p -> runParameters.get(p.name())).map(v -> Integer.parseInt(v.trim())).orElse(options.parallelWorkers());
-        java.time.Duration timeout = parameter("timeout").filter(p -> p.type() == ParameterType.DURATION)
+        java.time.Duration timeout = parameter("timeout").filter(p -> p.type() == ParameterType.DURATION && !p.secret())
                 .map(p -> runParameters.get(p.name())).map(Durations::parse).orElse(options.timeout());
         // A parameter declared outside the options block has no bounds of its own: the hard ones hold anyway.
         workers = Math.max(1, Math.min(Options.MAX_PARALLEL_WORKERS, workers));

@@ -47,6 +47,7 @@ final class ReferenceCheck {
 
     private final YamlNodes nodes;
     private final List<String> parameterNames;
+    private final Set<String> secretParameters;
     private final List<String> stageNames = new ArrayList<>();
     private final Set<String> finallyNames = new HashSet<>();
     private final Map<String, List<String>> outputs = new HashMap<>();
@@ -58,6 +59,7 @@ final class ReferenceCheck {
             List<StageSpec> finallyStages) {
         this.nodes = nodes;
         this.parameterNames = parameters.stream().map(ParameterSpec::name).toList();
+        this.secretParameters = parameters.stream().filter(ParameterSpec::secret).map(ParameterSpec::name).collect(java.util.stream.Collectors.toSet());
         Map<String, List<String>> needs = StageGraph.effectiveNeeds(type, stages);
         for (StageSpec stage : stages) {
             stageNames.add(stage.name());
@@ -92,29 +94,44 @@ final class ReferenceCheck {
 
     void check(List<Use> uses) {
         for (Use use : uses) {
-            List<Expression.Reference> references;
+            List<Expression> expressions;
             try {
-                references = use.place() == Place.CONDITION ? ExpressionParser.parse(use.text()).references()
-                        : Interpolation.parse(use.text()).references();
+                expressions = use.place() == Place.CONDITION ? List.of(ExpressionParser.parse(use.text()))
+                        : Interpolation.parse(use.text()).segments().stream().filter(Interpolation.Embedded.class::isInstance)
+                        .map(s -> ((Interpolation.Embedded) s).expression()).toList();
             } catch (ExpressionParser.ParseException e) {
                 String what = use.place() == Place.CONDITION ? "the condition" : "the interpolation";
                 nodes.error(use.node(), use.path(), what + " does not parse at " + position(use.text(), e.column()) + ": " + e.getMessage());
                 continue;
             }
-            for (Expression.Reference reference : references) {
-                String problem = problem(use, reference.path());
-                if (problem != null) {
-                    nodes.error(use.node(), use.path(), "\"" + reference + "\" at " + position(use.text(), reference.column()) + ": " + problem);
+            for (Expression expression : expressions) {
+                for (Expression.Reference reference : expression.references()) {
+                    String problem = problem(use, reference.path());
+                    if (problem == null && readsSecret(reference.path()) && !(expression instanceof Expression.Reference)) {
+                        // The scheduler never sees the value (the worker resolves it), so it can only be put in whole.
+                        problem = "a secret is read alone, as ${{ " + reference + " }}, not inside an expression: "
+                                + "the worker puts its value in, the scheduler never sees it";
+                    }
+                    if (problem != null) {
+                        nodes.error(use.node(), use.path(), "\"" + reference + "\" at " + position(use.text(), reference.column()) + ": " + problem);
+                    }
                 }
             }
         }
     }
 
+    private boolean readsSecret(List<String> path) {
+        return path.get(0).equals("secrets") || path.get(0).equals("params") && path.size() == 2 && secretParameters.contains(path.get(1));
+    }
+
     private String problem(Use use, List<String> path) {
         return switch (path.get(0)) {
             case "params" -> path.size() != 2 ? "write params.<name>"
-                    : parameterNames.contains(path.get(1)) ? null
-                    : "no parameter \"" + path.get(1) + "\"" + Suggestions.didYouMean(path.get(1), parameterNames);
+                    : !parameterNames.contains(path.get(1)) ? "no parameter \"" + path.get(1) + "\"" + Suggestions.didYouMean(path.get(1), parameterNames)
+                    : secretParameters.contains(path.get(1)) && !use.place().readsSecrets
+                    ? "parameter \"" + path.get(1) + "\" is secret: it may be read only in env values and in the headers and body "
+                    + "of an http stage (every stage also has it as $" + ParameterSpec.environmentVariable(path.get(1)) + ")"
+                    : null;
             case "stages" -> stageProblem(use, path);
             case "run" -> path.size() == 2 && List.of("id", "pipeline", "started_at").contains(path.get(1)) ? null
                     : "write run.id, run.pipeline or run.started_at";

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.stagecoach.secrets.SealedParameters;
+import dev.stagecoach.secrets.SecretKeyRing;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ParameterBinderTest {
@@ -159,9 +162,10 @@ class ParameterBinderTest {
                       run: ./use.sh
                 """, "leaky.yaml");
 
-        assertThat(result.errors()).singleElement().asString()
-                .contains("pipeline.parameters.password.default")
-                .doesNotContain("correct-horse-battery");
+        // A secret may not have a default at all, and the one written is not printed while saying so.
+        assertThat(result.errors()).hasSize(2).allSatisfy(error -> assertThat(error.toString())
+                .contains("pipeline.parameters.password.default").doesNotContain("correct-horse-battery"));
+        assertThat(result.errors().get(0).message()).startsWith("a secret parameter has no default");
     }
 
     @Test
@@ -183,12 +187,20 @@ class ParameterBinderTest {
     }
 
     @Test
-    void secretValuesListsTheValuesWorkersMustMask() {
-        Map<String, String> values = ParameterBinder.bind(DEPLOY, Map.of("version", "1.4.2", "api_token", TOKEN, "pin", "1234"));
+    void theEngineKeepsSealedSecretsSealedAndRefusesOnesThatArriveInClear() {
+        SecretKeyRing ring = SecretKeyRing.of(Optional.of(SecretKeyRing.generate("k1")), Optional.empty());
+        String sealedToken = SealedParameters.seal(ring, "run-1", "api_token", TOKEN);
+        String sealedPin = SealedParameters.seal(ring, "run-1", "pin", "1234");
 
-        assertThat(ParameterBinder.secretValues(DEPLOY, values)).containsExactly(TOKEN, "1234");
-        assertThat(Secrets.mask("curl -H 'Authorization: " + TOKEN + "' --pin 1234", ParameterBinder.secretValues(DEPLOY, values)))
-                .isEqualTo("curl -H 'Authorization: ***' --pin ***");
+        Map<String, String> values = ParameterBinder.bindSealed(DEPLOY, Map.of("version", "1.4.2", "api_token", sealedToken, "pin", sealedPin));
+        assertThat(values).containsEntry("api_token", sealedToken).containsEntry("pin", sealedPin).containsEntry("replicas", "2");
+        assertThat(values.toString()).doesNotContain(TOKEN, "1234");
+
+        InvalidParametersException clear = catchThrowableOfType(
+                () -> ParameterBinder.bindSealed(DEPLOY, Map.of("version", "1.4.2", "api_token", TOKEN)), InvalidParametersException.class);
+        assertThat(clear.problems()).containsExactly("parameter \"api_token\": secret, but its value is not sealed; start runs through the "
+                + "scheduler's API, a webhook or a trigger, which seal secret parameters");
+        assertThat(clear.getMessage()).doesNotContain(TOKEN);
     }
 
     @Test

@@ -18,7 +18,7 @@ class PipelinePlanTest {
                 parallel_workers: 2
                 retry_policy: {max_attempts: 4, backoff: exponential, initial_delay: 2s, max_delay: 5s}
               parameters:
-                token: {type: string, secret: true, default: s3cr3t}
+                token: {type: string, secret: true}
               stages:
                 - {name: a, run: x}
                 - {name: b, run: x, needs: [a]}
@@ -45,7 +45,7 @@ class PipelinePlanTest {
 
     @Test
     void renderedPlanShowsParallelismApprovalsAndMasksSecrets() {
-        String text = PipelinePlan.of(PipelineLoader.load(DIAMOND, "d.yaml").orThrow(), Map.of()).render();
+        String text = PipelinePlan.of(PipelineLoader.load(DIAMOND, "d.yaml").orThrow(), Map.of("token", "s3cr3t")).render();
         assertThat(text).contains("wave 2 (2 stages and shards, up to 2 at once)", "waits for approval by alice within 1h",
                 "4 attempts, waits 2s, 4s, 5s", "token=***", "finally, whatever the outcome").doesNotContain("s3cr3t");
     }

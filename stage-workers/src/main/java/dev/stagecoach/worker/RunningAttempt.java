@@ -29,6 +29,8 @@ public final class RunningAttempt {
     private final List<String> pending = new ArrayList<>();
     private long linesSent;
     private volatile boolean cancelled;
+    /** Set once the attempt's FINISHED is to be sent; guarded by this. */
+    private boolean ended;
     private volatile Runnable onCancel = () -> { };
 
     RunningAttempt(StageCommand command, ResultSink sink, Clock clock, int tailLines) {
@@ -89,6 +91,15 @@ public final class RunningAttempt {
                 .setFirstLine(linesSent + 1).setLines(List.copyOf(pending)).setAt(clock.instant()).build());
         linesSent += pending.size();
         pending.clear();
+    }
+
+    /** No heartbeat may follow the attempt's end: a heartbeat under way when it ends is sent first, a later one not at all. */
+    synchronized void end() {
+        ended = true;
+    }
+
+    synchronized boolean ended() {
+        return ended;
     }
 
     public boolean cancelled() {

@@ -4,6 +4,7 @@ import dev.stagecoach.events.Outcome;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.secrets.SealedParameters;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ public final class StageRunner {
     private static final int REMEMBERED_ATTEMPTS = 10_000;
 
     private final Map<String, StageKind> kinds;
+    private final CommandSecrets secrets;
     private final ResultSink sink;
     private final Clock clock;
     private final String workerId;
@@ -44,9 +46,10 @@ public final class StageRunner {
                 }
             }));
 
-    public StageRunner(List<StageKind> kinds, ResultSink sink, Clock clock, String workerId,
+    public StageRunner(List<StageKind> kinds, CommandSecrets secrets, ResultSink sink, Clock clock, String workerId,
                        ScheduledExecutorService heartbeats, int tailLines) {
         this.kinds = kinds.stream().collect(Collectors.toMap(StageKind::name, k -> k, (a, b) -> a, TreeMap::new));
+        this.secrets = secrets;
         this.sink = sink;
         this.clock = clock;
         this.workerId = workerId;
@@ -55,8 +58,15 @@ public final class StageRunner {
     }
 
     /** Runs the attempt to its end; an attempt that already ran or runs here is not run again. */
-    public void execute(StageCommand command) {
-        String attemptId = command.getAttemptId();
+    public void execute(StageCommand received) {
+        String attemptId = received.getAttemptId();
+        StageCommand command = received;
+        String unopenable = null;
+        try {
+            command = secrets.open(received);
+        } catch (SealedParameters.UnopenableException e) {
+            unopenable = e.getMessage();
+        }
         RunningAttempt attempt = new RunningAttempt(command, sink, clock, tailLines);
         synchronized (running) {
             if (finished.contains(attemptId) || running.putIfAbsent(attemptId, attempt) != null) {
@@ -75,7 +85,8 @@ public final class StageRunner {
             // People follow a stage's output live (CLI, dashboard): a quiet stage's lines go out within this, not at the next heartbeat.
             lines = heartbeats.scheduleWithFixedDelay(() -> flushLines(attempt), LINES_SENT_WITHIN.toMillis(),
                     LINES_SENT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-            outcome = run(command, attempt);
+            // A secret this worker cannot give the stage fails the attempt, saying what to set; retries may land elsewhere.
+            outcome = unopenable != null ? AttemptOutcome.ended(Outcome.FAILED, unopenable, List.of()) : run(command, attempt);
         } finally {
             if (beat != null) {
                 beat.cancel(false);
@@ -86,6 +97,7 @@ public final class StageRunner {
             running.remove(attemptId);
             finished.add(attemptId);
         }
+        attempt.end();
         attempt.flush();
         long duration = clock.millis() - startedAt;
         sink.result(result(command, ResultType.FINISHED)
@@ -153,8 +165,13 @@ public final class StageRunner {
 
     private void heartbeat(RunningAttempt attempt) {
         try {
-            attempt.flush();
-            sink.result(result(attempt.command(), ResultType.HEARTBEAT).build());
+            synchronized (attempt) {
+                if (attempt.ended()) {
+                    return;
+                }
+                attempt.flush();
+                sink.result(result(attempt.command(), ResultType.HEARTBEAT).build());
+            }
         } catch (RuntimeException e) {
             LOG.warnf("attempt=%s heartbeat not sent: %s", attempt.command().getAttemptId(), e.getMessage());
         }

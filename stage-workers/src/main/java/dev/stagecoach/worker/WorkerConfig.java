@@ -34,6 +34,13 @@ public interface WorkerConfig {
     /** How this instance names itself in results; defaults to host and process id. */
     Optional<String> id();
 
+    /**
+     * Where this worker reads a stage's {@code secrets.<NAME>}: a file {@code NAME} per secret, as
+     * Kubernetes mounts a secret volume. A secret with no file here comes from the environment
+     * variable {@code STAGECOACH_SECRET_<NAME>}.
+     */
+    Optional<Path> secretsDir();
+
     /** Stages this instance runs at once; start more instances for more. */
     @WithDefault("4")
     int maxConcurrency();

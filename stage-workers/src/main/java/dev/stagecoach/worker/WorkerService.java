@@ -8,6 +8,7 @@ import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.kafka.KafkaSettings;
 import dev.stagecoach.pipeline.Options;
+import dev.stagecoach.secrets.SecretKeyRing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -59,6 +62,12 @@ public class WorkerService implements ResultSink, HealthCheck {
     @Inject
     UnreadableCommands unreadable;
 
+    @ConfigProperty(name = SecretKeyRing.KEY_SETTING)
+    Optional<String> secretsKey;
+
+    @ConfigProperty(name = SecretKeyRing.PREVIOUS_KEYS_SETTING)
+    Optional<String> previousSecretsKeys;
+
     @Inject
     @Channel("stage-results")
     MutinyEmitter<StageResult> results;
@@ -80,7 +89,9 @@ public class WorkerService implements ResultSink, HealthCheck {
         ArtifactStore artifacts = new ArtifactStore(config.artifactDir(), config.artifactRetention(), Clock.systemUTC());
         artifacts.sweep();
         List<StageKind> kinds = List.of(new ShellStage(workspaces, artifacts, config.maxLogLineChars()), new HttpStage(), new NoopStage());
-        StageRunner runner = new StageRunner(kinds, this, Clock.systemUTC(), config.id().orElseGet(WorkerService::defaultId),
+        CommandSecrets secrets = new CommandSecrets(new WorkerSecrets(config.secretsDir(), System::getenv),
+                SecretKeyRing.of(secretsKey, previousSecretsKeys));
+        StageRunner runner = new StageRunner(kinds, secrets, this, Clock.systemUTC(), config.id().orElseGet(WorkerService::defaultId),
                 heartbeats, config.outputTailLines());
         Topic<StageCommand> topic = new Topics(allConfig.getValue("stagecoach.topic-prefix", String.class)).commands(config.pool());
         feed = new CommandFeed(commandConsumer(topic, consumerProperties()), topic, config.maxConcurrency(), slotThreads,

@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.Outcome;
+import dev.stagecoach.events.SecretTextPart;
+import dev.stagecoach.events.SecretTextPartKind;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageResult;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -60,7 +63,9 @@ class HttpStageTest {
     }
 
     StageRunner runner() {
-        return new StageRunner(List.of(new HttpStage()), sink, Clock.systemUTC(), "w1", heartbeats, 20);
+        CommandSecrets secrets = new CommandSecrets(new WorkerSecrets(Optional.empty(),
+                name -> name.equals("STAGECOACH_SECRET_HOOK_TOKEN") ? "s3cr3t-token" : null), StageRunnerTest.KEYS);
+        return new StageRunner(List.of(new HttpStage()), secrets, sink, Clock.systemUTC(), "w1", heartbeats, 20);
     }
 
     String url(String path) {
@@ -197,8 +202,11 @@ class HttpStageTest {
             respond(exchange, 401, "you sent " + authorization + "\n");
         });
 
-        runner().execute(call(Map.of("url", url("/echo"), "method", "POST", "headers", "Authorization: Bearer " + secret,
-                "body", "token=" + secret), 10_000, List.of(secret)));
+        SecretTextPart token = new SecretTextPart(SecretTextPartKind.SECRET, "HOOK_TOKEN", null);
+        runner().execute(StageCommand.newBuilder(call(Map.of("url", url("/echo"), "method", "POST"), 10_000, List.of()))
+                .setSecretInputs(Map.of("headers", List.of(StageRunnerTest.text("Authorization: Bearer "), token),
+                        "body", List.of(StageRunnerTest.text("token="), token)))
+                .build());
 
         assertThat(received.get(0).headers()).containsEntry("authorization", "Bearer " + secret);
         assertThat(received.get(0).body()).isEqualTo("token=" + secret);

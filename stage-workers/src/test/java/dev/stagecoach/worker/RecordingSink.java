@@ -30,6 +30,10 @@ final class RecordingSink implements ResultSink {
         return results.stream().filter(r -> r.getType() == ResultType.FINISHED).findFirst().orElseThrow();
     }
 
+    StageResult lastFinished() {
+        return results.stream().filter(r -> r.getType() == ResultType.FINISHED).reduce((first, second) -> second).orElseThrow();
+    }
+
     List<String> loggedLines() {
         return logs.stream().flatMap(b -> b.getLines().stream()).toList();
     }

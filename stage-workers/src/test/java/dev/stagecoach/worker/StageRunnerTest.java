@@ -7,15 +7,21 @@ import dev.stagecoach.events.CommandAction;
 import dev.stagecoach.events.Outcome;
 import dev.stagecoach.events.ResultType;
 import dev.stagecoach.events.StageCommand;
+import dev.stagecoach.events.SecretTextPart;
+import dev.stagecoach.events.SecretTextPartKind;
 import dev.stagecoach.events.StageResult;
+import dev.stagecoach.secrets.SealedParameters;
+import dev.stagecoach.secrets.SecretKeyRing;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,9 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real bash processes, no Kafka: what a worker does with one command. */
 class StageRunnerTest {
 
+    static final SecretKeyRing KEYS = SecretKeyRing.of(Optional.of(SecretKeyRing.generate("test")), Optional.empty());
+
     @TempDir
     Path work;
     final RecordingSink sink = new RecordingSink();
+    final Map<String, String> workerEnvironment = new HashMap<>();
     final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
@@ -43,7 +52,8 @@ class StageRunnerTest {
     StageRunner runner(int maxLineChars) {
         ShellStage shell = new ShellStage(new Workspaces(work.resolve("runs"), false, Duration.ofHours(2), Clock.systemUTC()),
                 new ArtifactStore(work.resolve("artifacts"), Duration.ofDays(7), Clock.systemUTC()), maxLineChars);
-        return new StageRunner(List.of(shell, new NoopStage()), sink, Clock.systemUTC(), "w1", heartbeats, 3);
+        CommandSecrets secrets = new CommandSecrets(new WorkerSecrets(Optional.of(work.resolve("secrets")), workerEnvironment::get), KEYS);
+        return new StageRunner(List.of(shell, new NoopStage()), secrets, sink, Clock.systemUTC(), "w1", heartbeats, 3);
     }
 
     static StageCommand command(String script, Map<String, String> env, long timeoutMillis, List<String> secrets) {
@@ -93,10 +103,65 @@ class StageRunnerTest {
     }
 
     @Test
-    void secretsAreMaskedInLogsAndResults() {
-        runner().execute(command("echo \"token is $TOKEN\"", Map.of("TOKEN", "hunter2"), 10_000, List.of("hunter2")));
-        assertThat(sink.loggedLines()).containsExactly("token is ***");
-        assertThat(sink.finished().getOutputTail()).containsExactly("token is ***");
+    void secretsAndSealedParametersArePutTogetherHereAndMaskedInLogsAndResults() throws Exception {
+        Files.createDirectories(work.resolve("secrets"));
+        Files.writeString(work.resolve("secrets/DEPLOY_KEY"), "from-a-file\n");
+        workerEnvironment.put("STAGECOACH_SECRET_API_TOKEN", "from-the-environment");
+        workerEnvironment.put("STAGECOACH_SECRET_DEPLOY_KEY", "not-this-one: the file wins");
+        StageCommand command = StageCommand.newBuilder(command("echo \"$AUTH|$KEY|$PARAM_PIN\"", Map.of("PLAIN", "x"), 10_000, List.of()))
+                .setSecretEnv(Map.of(
+                        "AUTH", List.of(text("Bearer "), new SecretTextPart(SecretTextPartKind.SECRET, "API_TOKEN", null)),
+                        "KEY", List.of(new SecretTextPart(SecretTextPartKind.SECRET, "DEPLOY_KEY", null), text("!")),
+                        "PARAM_PIN", List.of(sealed("pin", "4711-pin"))))
+                .build();
+
+        runner().execute(command);
+
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(sink.loggedLines()).containsExactly("Bearer ***|***!|***");
+        assertThat(sink.finished().toString()).doesNotContain("from-the-environment", "from-a-file", "4711-pin");
+        // What the stage saw, unmasked: written by the stage to a file the test reads.
+        runner().execute(StageCommand.newBuilder(command).setAttemptId("run-1/build/2").setAttempt(2)
+                .setCommand("printf '%s|%s|%s' \"$AUTH\" \"$KEY\" \"$PARAM_PIN\" > " + work.resolve("seen")).build());
+        assertThat(Files.readString(work.resolve("seen"))).isEqualTo("Bearer from-the-environment|from-a-file!|4711-pin");
+    }
+
+    @Test
+    void anAttemptWhoseSecretThisWorkerCannotGiveFailsSayingWhatToSet() {
+        StageCommand missing = StageCommand.newBuilder(command("echo never", Map.of(), 10_000, List.of()))
+                .setSecretEnv(Map.of("KEY", List.of(new SecretTextPart(SecretTextPartKind.SECRET, "NOT_HERE", null)))).build();
+        runner().execute(missing);
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(sink.finished().getError()).isEqualTo("secrets.NOT_HERE is not set on this worker; give it a file NOT_HERE in "
+                + work.resolve("secrets") + " or the environment variable STAGECOACH_SECRET_NOT_HERE");
+        assertThat(sink.loggedLines()).isEmpty();
+
+        SecretKeyRing otherDeployment = SecretKeyRing.of(Optional.of(SecretKeyRing.generate("test")), Optional.empty());
+        StageCommand foreign = StageCommand.newBuilder(command("echo never", Map.of(), 10_000, List.of())).setAttemptId("run-1/build/2")
+                .setSecretEnv(Map.of("PARAM_PIN", List.of(new SecretTextPart(SecretTextPartKind.SEALED_PARAMETER,
+                        SealedParameters.seal(otherDeployment, "run-1", "pin", "1234"), "pin")))).build();
+        runner().execute(foreign);
+        assertThat(sink.lastFinished().getError()).isEqualTo("secret parameter \"pin\" does not open with key \"test\": "
+                + "it was altered, or sealed for another run or parameter");
+    }
+
+    @Test
+    void aSecretNameThatIsAPathIsNotLookedUp() throws Exception {
+        Files.createDirectories(work.resolve("secrets"));
+        Files.writeString(work.resolve("outside"), "not a secret");
+        StageCommand command = StageCommand.newBuilder(command("echo \"$X\"", Map.of(), 10_000, List.of()))
+                .setSecretEnv(Map.of("X", List.of(new SecretTextPart(SecretTextPartKind.SECRET, "../outside", null)))).build();
+        runner().execute(command);
+        assertThat(sink.finished().getOutcome()).isEqualTo(Outcome.FAILED);
+        assertThat(sink.finished().getError()).startsWith("secrets.../outside is not set on this worker");
+    }
+
+    static SecretTextPart text(String text) {
+        return new SecretTextPart(SecretTextPartKind.TEXT, text, null);
+    }
+
+    static SecretTextPart sealed(String parameter, String value) {
+        return new SecretTextPart(SecretTextPartKind.SEALED_PARAMETER, SealedParameters.seal(KEYS, "run-1", parameter, value), parameter);
     }
 
     @Test

@@ -147,7 +147,11 @@ public class PipelineResource {
                 ? UUID.randomUUID().toString()
                 : RunIds.derive(name, idempotencyKey);
         String requestedBy = caller.requester(request == null ? null : request.requestedBy());
-        runs.request(runId, name, given, TriggerType.MANUAL, requestedBy == null ? "api" : requestedBy);
+        try {
+            runs.request(runId, definition, given, TriggerType.MANUAL, requestedBy == null ? "api" : requestedBy);
+        } catch (TriggeredRuns.CannotSealException e) {
+            return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), List.of());
+        }
         // The parameters' names only: a secret parameter's value must not reach the audit topic.
         audit.record(new AuditTrail.Action(AuditAction.START, name, runId, null, requestedBy == null ? "api" : requestedBy, null,
                 "revision " + registered.get().getRevision() + (given.isEmpty() ? "" : ", parameters " + String.join(", ", new java.util.TreeSet<>(given.keySet())))));

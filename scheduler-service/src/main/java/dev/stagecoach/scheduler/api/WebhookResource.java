@@ -106,7 +106,12 @@ public class WebhookResource {
             return ApiErrors.of(Response.Status.BAD_REQUEST, "the parameters taken from the body do not fit pipeline \"" + name + "\"", problems);
         }
         String runId = accepted.identity().runId(name);
-        runs.request(runId, name, derived.values(), TriggerType.WEBHOOK, accepted.identity().requestedBy());
+        try {
+            runs.request(runId, definition, derived.values(), TriggerType.WEBHOOK, accepted.identity().requestedBy());
+        } catch (TriggeredRuns.CannotSealException e) {
+            // The sender has proven it knows the secret, so it may be told.
+            return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), List.of());
+        }
         return Response.accepted(PipelineResource.RunStarted.of(runId, registered.get())).build();
     }
 

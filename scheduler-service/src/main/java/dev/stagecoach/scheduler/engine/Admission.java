@@ -29,7 +29,7 @@ final class Admission {
         PipelineDefinition definition = pipeline.definition;
         Map<String, String> parameters;
         try {
-            parameters = ParameterBinder.bind(definition, created.parameters());
+            parameters = ParameterBinder.bindSealed(definition, created.parameters());
         } catch (InvalidParametersException e) {
             return ending.refused(created, created.revision(), created.pipelineYaml(), ParameterBinder.masked(definition, created.parameters()),
                     "invalid parameters: " + String.join("; ", e.problems()), now);

@@ -1,20 +1,15 @@
 package dev.stagecoach.scheduler.engine;
 
-import dev.stagecoach.pipeline.ParameterBinder;
 import dev.stagecoach.pipeline.StageSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Sends the next attempt of a stage to its pool, with its rendered environment and its start timeout. */
 final class Dispatcher {
 
-    private final SecretSource secrets;
     private final EngineSettings settings;
 
-    Dispatcher(SecretSource secrets, EngineSettings settings) {
-        this.secrets = secrets;
+    Dispatcher(EngineSettings settings) {
         this.settings = settings;
     }
 
@@ -30,11 +25,10 @@ final class Dispatcher {
         StageState dispatched = stage.dispatched(attempt, attemptId, step.now, startBy);
         step.move(StageChange.DISPATCH, dispatched);
         step.effect(new Effect.ScheduleTimer(Timers.start(dispatched), startBy));
-        StageEnvironment environment = StageEnvironment.of(step.state, spec, attempt, step.pipeline.declared, secrets);
-        List<String> masked = new ArrayList<>(ParameterBinder.secretValues(step.definition, step.state.parameters()));
-        masked.addAll(environment.secretValues());
+        StageEnvironment environment = StageEnvironment.of(step.state, spec, attempt, step.pipeline.declared);
         step.effect(new Effect.DispatchStage(stage.name(), attempt, attemptId, spec.pool(), spec.kind(), spec.run(),
-                environment.env(), environment.inputs(), spec.artifacts(), masked, spec.timeout()));
+                environment.env(), environment.inputs(), environment.secretEnv(), environment.secretInputs(), spec.artifacts(),
+                spec.timeout()));
         step.event("STAGE_DISPATCHED", stage.name(), attempt, "to pool " + spec.pool());
     }
 

@@ -12,11 +12,13 @@ public sealed interface Effect {
 
     /**
      * @param inputs the stage kind's {@code with} inputs, rendered
+     * @param secretEnv the variables whose value holds a secret, in pieces for the worker; not in {@code env}
+     * @param secretInputs likewise for inputs
      * @param artifacts the paths or globs of the files the worker keeps when the attempt ends
      */
     record DispatchStage(String stage, int attempt, String attemptId, String pool, String kind, String command,
-                         Map<String, String> env, Map<String, String> inputs, List<String> artifacts,
-                         List<String> secretValues, Duration timeout) implements Effect {
+                         Map<String, String> env, Map<String, String> inputs, Map<String, SecretText> secretEnv,
+                         Map<String, SecretText> secretInputs, List<String> artifacts, Duration timeout) implements Effect {
     }
 
     record CancelStage(String stage, int attempt, String attemptId, String pool) implements Effect {

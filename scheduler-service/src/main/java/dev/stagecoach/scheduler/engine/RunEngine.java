@@ -39,15 +39,11 @@ public final class RunEngine {
     private final Ending ending;
 
     public RunEngine() {
-        this(SecretSource.NONE);
+        this(EngineSettings.DEFAULTS);
     }
 
-    public RunEngine(SecretSource secrets) {
-        this(secrets, EngineSettings.DEFAULTS);
-    }
-
-    public RunEngine(SecretSource secrets, EngineSettings settings) {
-        Dispatcher dispatcher = new Dispatcher(secrets, settings);
+    public RunEngine(EngineSettings settings) {
+        Dispatcher dispatcher = new Dispatcher(settings);
         this.ending = new Ending(settings, dispatcher);
         this.scheduling = new Scheduling(dispatcher, ending);
         this.admission = new Admission(ending, scheduling);

@@ -1,6 +1,7 @@
 package dev.stagecoach.scheduler.engine;
 
 import dev.stagecoach.pipeline.Aggregation;
+import dev.stagecoach.pipeline.ParameterSpec;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.pipeline.StageSpec;
@@ -57,14 +58,15 @@ public final class StageResults {
     /**
      * The value of a reference as an expression reads it: {@code params.<name>},
      * {@code stages.<name>.status|outputs.<key>|metrics.<key>}, {@code run.id|pipeline|started_at};
-     * null when there is none (yet).
+     * null when there is none (yet), and for a secret parameter.
      */
     public static String lookUp(List<String> path, RunState run, PipelineDefinition declared) {
         if (path.size() < 2) {
             return null;
         }
         return switch (path.get(0)) {
-            case "params" -> run.parameters().get(path.get(1));
+            // A secret parameter is sealed: only a worker opens it, and conditions cannot read it.
+            case "params" -> declared.parameter(path.get(1)).filter(ParameterSpec::secret).isPresent() ? null : run.parameters().get(path.get(1));
             case "run" -> switch (path.get(1)) {
                 case "id" -> run.runId();
                 case "pipeline" -> run.pipeline();

@@ -6,15 +6,19 @@ import dev.stagecoach.events.FailedStage;
 import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.RunEvent;
 import dev.stagecoach.events.RunSnapshot;
+import dev.stagecoach.events.SecretTextPart;
+import dev.stagecoach.events.SecretTextPartKind;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.StageSnapshot;
 import dev.stagecoach.pipeline.PipelineDefinition;
 import dev.stagecoach.pipeline.ShardExpansion;
 import dev.stagecoach.scheduler.engine.Effect;
 import dev.stagecoach.scheduler.engine.RunState;
+import dev.stagecoach.scheduler.engine.SecretText;
 import dev.stagecoach.scheduler.engine.StageState;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -42,12 +46,29 @@ final class EffectRecords {
                 .setEnv(dispatch.env())
                 .setInputs(dispatch.inputs())
                 .setArtifacts(dispatch.artifacts())
-                .setSecretValues(dispatch.secretValues())
+                .setSecretEnv(pieces(dispatch.secretEnv()))
+                .setSecretInputs(pieces(dispatch.secretInputs()))
                 .setTimeoutMillis(dispatch.timeout().toMillis())
                 .setHeartbeatMillis(dev.stagecoach.scheduler.engine.EngineEvent.HEARTBEAT_INTERVAL.toMillis())
                 .setPipeline(run.pipeline())
                 .setIssuedAt(now)
                 .build();
+    }
+
+    private static Map<String, List<SecretTextPart>> pieces(Map<String, SecretText> values) {
+        Map<String, List<SecretTextPart>> pieces = new LinkedHashMap<>();
+        values.forEach((name, text) -> pieces.put(name, text.pieces().stream().map(EffectRecords::part).toList()));
+        return pieces;
+    }
+
+    private static SecretTextPart part(SecretText.Piece piece) {
+        if (piece instanceof SecretText.Secret secret) {
+            return new SecretTextPart(SecretTextPartKind.SECRET, secret.name(), null);
+        }
+        if (piece instanceof SecretText.SealedParameter sealed) {
+            return new SecretTextPart(SecretTextPartKind.SEALED_PARAMETER, sealed.sealed(), sealed.parameter());
+        }
+        return new SecretTextPart(SecretTextPartKind.TEXT, ((SecretText.Text) piece).text(), null);
     }
 
     static StageCommand cancel(RunState run, Effect.CancelStage cancel, Instant now) {

@@ -12,7 +12,6 @@ import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.Refusal;
 import dev.stagecoach.scheduler.engine.RunEngine;
 import dev.stagecoach.scheduler.engine.RunState;
-import dev.stagecoach.scheduler.engine.SecretSource;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,10 +55,9 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
 
     /**
      * @param snapshotInterval how long a run's snapshot may wait for later changes; zero publishes every change
-     * @param secrets where {@code secrets.<NAME>} in a stage's env comes from
      * @param revisions the parsed pipeline revisions, shared with the rest of the scheduler
      */
-    RunEngineProcessor(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings, CommandTopicCheck commandTopics,
+    RunEngineProcessor(Topics topics, EngineTiming timing, EngineSettings settings, CommandTopicCheck commandTopics,
                        PipelineRevisions revisions) {
         this.topics = topics;
         this.definitions = new Definitions(revisions);
@@ -69,7 +67,7 @@ final class RunEngineProcessor implements Processor<String, byte[], String, Obje
         this.timersHeldAfterStart = timing.timersHeldAfterStart();
         this.snapshotInterval = timing.snapshotInterval();
         this.snapshots = new PendingSnapshots(!snapshotInterval.isZero());
-        this.engine = new RunEngine(secrets, settings);
+        this.engine = new RunEngine(settings);
     }
 
     @Override

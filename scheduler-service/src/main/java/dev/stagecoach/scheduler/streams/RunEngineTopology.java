@@ -6,11 +6,9 @@ import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.pipeline.StageSpec;
-import dev.stagecoach.scheduler.DeploymentSecrets;
 import dev.stagecoach.scheduler.StagecoachConfig;
 import dev.stagecoach.scheduler.api.EventPublisher;
 import dev.stagecoach.scheduler.engine.EngineSettings;
-import dev.stagecoach.scheduler.engine.SecretSource;
 import dev.stagecoach.scheduler.pipelines.PipelineRevisions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -53,23 +51,23 @@ public class RunEngineTopology {
     private static final String CONDITIONAL_TRIGGERS = "conditional-triggers";
 
     @Produces
-    public Topology buildTopology(StagecoachConfig config, DeploymentSecrets secrets, CommandTopicCheck commandTopics,
+    public Topology buildTopology(StagecoachConfig config, CommandTopicCheck commandTopics,
                                   EventPublisher publisher, PipelineRevisions revisions) {
         return build(config.topics(), new EngineTiming(config.timerResolution(), config.snapshotInterval(),
-                config.timersHeldAfterStart()), secrets,
+                config.timersHeldAfterStart()),
                 new EngineSettings(config.startTimeout(), config.retention()), commandTopics, publisher::send, revisions);
     }
 
-    /** With the default settings, no secrets, and every commands topic taken to exist: for tests. */
+    /** With the default settings and every commands topic taken to exist: for tests. */
     public static Topology build(Topics topics, Duration timerResolution, Duration snapshotInterval) {
-        return build(topics, new EngineTiming(timerResolution, snapshotInterval), SecretSource.NONE, EngineSettings.DEFAULTS,
+        return build(topics, new EngineTiming(timerResolution, snapshotInterval), EngineSettings.DEFAULTS,
                 CommandTopicCheck.ANY, deadLetter -> { });
     }
 
     /** With a cache of pipeline revisions of its own: for tests. */
-    public static Topology build(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings,
+    public static Topology build(Topics topics, EngineTiming timing, EngineSettings settings,
                                  CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters) {
-        return build(topics, timing, secrets, settings, commandTopics, pipelineDeadLetters, new PipelineRevisions());
+        return build(topics, timing, settings, commandTopics, pipelineDeadLetters, new PipelineRevisions());
     }
 
     /**
@@ -77,7 +75,7 @@ public class RunEngineTopology {
      *     global thread has no sinks, so they are written outside the engine's transactions
      * @param revisions the parsed pipeline revisions, shared by every task's processors and the rest of the scheduler
      */
-    public static Topology build(Topics topics, EngineTiming timing, SecretSource secrets, EngineSettings settings,
+    public static Topology build(Topics topics, EngineTiming timing, EngineSettings settings,
                                  CommandTopicCheck commandTopics, Consumer<ProducerRecord<String, byte[]>> pipelineDeadLetters,
                                  PipelineRevisions revisions) {
         Topology topology = new Topology();
@@ -94,7 +92,7 @@ public class RunEngineTopology {
         addRawSource(topology, "results-in", topics.results());
         addRawSource(topology, "control-in", topics.control());
 
-        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(topics, timing, secrets, settings, commandTopics, revisions),
+        topology.addProcessor(ENGINE, () -> new RunEngineProcessor(topics, timing, settings, commandTopics, revisions),
                 "run-requests-in", "results-in", "control-in");
         // Cached: a run that changes several times within one commit interval (a wide fan-out does)
         // writes its state to RocksDB and the changelog once, not once per change.

@@ -2,7 +2,7 @@ package dev.stagecoach.scheduler.triggers;
 
 import dev.stagecoach.pipeline.Trigger;
 import dev.stagecoach.scheduler.DeploymentSecrets;
-import dev.stagecoach.scheduler.engine.SecretSource;
+import dev.stagecoach.scheduler.SecretSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;

@@ -50,27 +50,12 @@ class HttpStagesAndArtifactsTest {
         assertThat(notify.inputs()).containsExactly(
                 Map.entry("url", "http://hooks.local/deploys"),
                 Map.entry("method", "POST"),
-                Map.entry("headers", "Authorization: Bearer \nX-Run: run-1"),
                 Map.entry("body", "{\"version\": \"1.4.2\", \"build\": \"SUCCEEDED\"}"),
                 Map.entry("expect_status", "200,204"));
+        // The header that reads a secret goes in pieces: the worker reads the secret, the scheduler never does.
+        assertThat(notify.secretInputs()).containsOnly(Map.entry("headers", new SecretText(List.of(
+                new SecretText.Text("Authorization: Bearer "), new SecretText.Secret("HOOK_TOKEN"), new SecretText.Text("\nX-Run: run-1")))));
         assertThat(notify.command()).isNull();
-    }
-
-    @Test
-    void aSecretInAnHttpHeaderIsRenderedAndMaskedButNeverKeptInTheRun() {
-        RunEngine engine = new RunEngine(name -> name.equals("HOOK_TOKEN") ? "s3cr3t" : null);
-        var definition = PipelineLoader.load(ANNOUNCE, "announce.yaml").orThrow();
-        Decision started = engine.decide(null, new EngineEvent.RunCreated("run-1", "announce", 1, ANNOUNCE, Map.of(), "tester"),
-                Instant.EPOCH, definition);
-        String build = started.state().stage("build").attemptId();
-        Decision built = engine.decide(started.state(), new EngineEvent.StageFinished("build", build,
-                EngineEvent.Outcome.SUCCEEDED, 0, 5L, null, List.of(), Map.of()), Instant.EPOCH, definition);
-
-        Effect.DispatchStage notify = built.effects().stream().filter(Effect.DispatchStage.class::isInstance)
-                .map(Effect.DispatchStage.class::cast).findFirst().orElseThrow();
-        assertThat(notify.inputs().get("headers")).startsWith("Authorization: Bearer s3cr3t\n");
-        assertThat(notify.secretValues()).containsExactly("s3cr3t");
-        assertThat(built.state().toString()).doesNotContain("s3cr3t");
     }
 
     @Test
@@ -81,10 +66,12 @@ class HttpStagesAndArtifactsTest {
         RunState run = new RunState("run-1", "oncall", 1, null, Map.of(), "tester", RunStatus.RUNNING, Map.of(),
                 Instant.EPOCH, Instant.EPOCH.plus(Duration.ofHours(1)), null, null, null);
 
-        StageEnvironment given = StageEnvironment.of(run, custom, 1, null, name -> "leaked");
+        var declared = PipelineLoader.load("pipeline: {name: oncall, stages: [{name: page, run: ./page}]}", "oncall.yaml").orThrow();
+
+        StageEnvironment given = StageEnvironment.of(run, custom, 1, declared);
 
         assertThat(given.inputs()).containsEntry("token", "[]").containsEntry("who", "oncall");
-        assertThat(given.secretValues()).isEmpty();
+        assertThat(given.secretInputs()).isEmpty();
     }
 
     @Test

@@ -19,7 +19,6 @@ import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.RunState;
 import dev.stagecoach.scheduler.engine.RunStatus;
-import dev.stagecoach.scheduler.engine.SecretSource;
 import dev.stagecoach.scheduler.engine.StageState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,7 +80,7 @@ class EngineResilienceTopologyTest {
         // The gpu pool has no commands topic: nobody serves it.
         CommandTopicCheck onlyDefault = topic -> topic.equals(TOPICS.commands("default").name());
         driver = TestDrivers.of(RunEngineTopology.build(TOPICS, new EngineTiming(Duration.ofMillis(100), Duration.ZERO),
-                SecretSource.NONE, new EngineSettings(START_TIMEOUT, RETENTION), onlyDefault, pipelineDeadLetters::add),
+                new EngineSettings(START_TIMEOUT, RETENTION), onlyDefault, pipelineDeadLetters::add),
                 "resilience-test", START);
         rawPipelines = TestDrivers.rawInput(driver, TOPICS.pipelines());
         requests = TestDrivers.input(driver, TOPICS.runRequests());

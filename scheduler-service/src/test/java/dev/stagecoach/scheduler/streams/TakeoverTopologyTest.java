@@ -12,7 +12,6 @@ import dev.stagecoach.events.TriggerType;
 import dev.stagecoach.scheduler.engine.EngineEvent;
 import dev.stagecoach.scheduler.engine.EngineSettings;
 import dev.stagecoach.scheduler.engine.RunState;
-import dev.stagecoach.scheduler.engine.SecretSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,7 +70,7 @@ class TakeoverTopologyTest {
 
     private static TopologyTestDriver driver(Duration held, Instant at) throws Exception {
         return TestDrivers.of(RunEngineTopology.build(TOPICS, new EngineTiming(Duration.ofMillis(100), Duration.ZERO, held),
-                SecretSource.NONE, EngineSettings.DEFAULTS, CommandTopicCheck.ANY, deadLetter -> { }), "takeover-test", at);
+                EngineSettings.DEFAULTS, CommandTopicCheck.ANY, deadLetter -> { }), "takeover-test", at);
     }
 
     private static StageCommand start(TopologyTestDriver driver) {
