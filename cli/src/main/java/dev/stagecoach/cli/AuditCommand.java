@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", description = "Who registered, started, cancelled, approved, rejected and resumed what, newest first (needs an admin token).")
+@Command(name = "audit", description = "Who registered, started, cancelled, approved, rejected and resumed what, newest first (an operator token sees the pipelines it may reach, an admin token all).")
 final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--since", description = "Entries since: an age (90m, 2h, 7d) or an instant (2026-12-01T08:00:00Z)")

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Tokens limited to pipelines and the audit trail, over the packaged services with auth on:
  * an operator token limited to {@code release-*} is refused everything about another pipeline
- * and sees only its own in lists, and every privileged action it takes is recorded once.
+ * and sees only its own in lists, and every privileged action it takes is recorded once; it
+ * reads the audit trail of its own pipelines only, and a viewer's token reads none.
  */
 class AccessAndAuditEndToEndIT {
 
@@ -35,6 +36,8 @@ class AccessAndAuditEndToEndIT {
     /** Registering takes an admin: this one is limited to the same pipelines. */
     private static final String RELEASE_ADMIN_TOKEN = "release-admin-token-for-the-audit-test";
     private static final String LIMITED_ADMIN = "releaseadmin";
+    private static final String VIEWER_TOKEN = "viewer-token-for-the-audit-test";
+    private static final String VIEWER = "vera";
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final String GATED = """
               stages:
@@ -61,6 +64,7 @@ class AccessAndAuditEndToEndIT {
                 .withTokenScope(LIMITED, "release-*")
                 .withToken(LIMITED_ADMIN, "admin:" + RELEASE_ADMIN_TOKEN)
                 .withTokenScope(LIMITED_ADMIN, "release-*", "deploy-?")
+                .withToken(VIEWER, "viewer:" + VIEWER_TOKEN)
                 .startServices(broker.bootstrapServers());
         admin = new ApiClient(stack.schedulerUrl(), stack.token());
         limited = new ApiClient(stack.schedulerUrl(), RELEASE_TOKEN);
@@ -148,9 +152,18 @@ class AccessAndAuditEndToEndIT {
         EndToEnd.CliRun table = cli("audit", "--since", "1h", "--server", stack.schedulerUrl(), "--token", stack.token());
         assertThat(table.output()).containsPattern("APPROVE\\s+release-web\\s+" + LIMITED + " \\(operator\\)\\s+" + LIMITED
                 + "\\s+" + runId + "\\s+stage gate; ship it");
-        EndToEnd.CliRun notAdmin = cli("audit", "--server", stack.schedulerUrl(), "--token", RELEASE_TOKEN);
-        assertThat(notAdmin.exitCode()).isEqualTo(Stagecoach.FAILED);
-        assertThat(notAdmin.output()).contains("token \"" + LIMITED + "\" has role operator", "needs admin");
+
+        EndToEnd.CliRun operator = cli("audit", "--output", "json", "--server", stack.schedulerUrl(), "--token", RELEASE_TOKEN);
+        assertThat(operator.exitCode()).as(operator.output()).isZero();
+        JsonNode ownTrail = new ObjectMapper().readTree(operator.output().substring(operator.output().indexOf('{')));
+        assertThat(names(ownTrail.path("entries"), "pipeline")).as("an operator limited to release-* reads their trail only")
+                .hasSize(6).containsOnly("release-web");
+        EndToEnd.CliRun outOfScope = cli("audit", "--pipeline", "nightly-build", "--server", stack.schedulerUrl(), "--token", RELEASE_TOKEN);
+        assertThat(outOfScope.exitCode()).isEqualTo(Stagecoach.FAILED);
+        assertThat(outOfScope.output()).contains("token \"" + LIMITED + "\" is limited to pipelines release-*; pipeline \"nightly-build\" is not among them");
+        EndToEnd.CliRun viewer = cli("audit", "--server", stack.schedulerUrl(), "--token", VIEWER_TOKEN);
+        assertThat(viewer.exitCode()).isEqualTo(Stagecoach.FAILED);
+        assertThat(viewer.output()).contains("token \"" + VIEWER + "\" has role viewer", "needs operator");
     }
 
     private static void assertRefused(ThrowingCallable call) {

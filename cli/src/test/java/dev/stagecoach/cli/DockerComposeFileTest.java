@@ -93,10 +93,12 @@ class DockerComposeFileTest {
     void initContainerCreatesExactlyTheTopicsOfTheCode() {
         Map<String, String> partitions = new LinkedHashMap<>();
         Map<String, String> policies = new LinkedHashMap<>();
+        Map<String, String> retentions = new LinkedHashMap<>();
         for (String spec : environment(services.get(INIT)).get("STAGECOACH_TOPICS").trim().split("\\s+")) {
             String[] parts = spec.split(":");
             partitions.put(parts[0], parts[1]);
             policies.put(parts[0], parts.length > 2 ? parts[2] : "delete");
+            retentions.put(parts[0], parts.length > 3 ? parts[3] : "the broker's default");
         }
         Topics topics = new Topics(Topics.DEFAULT_PREFIX);
 
@@ -104,8 +106,11 @@ class DockerComposeFileTest {
         for (Topic<?> topic : topics.all()) {
             assertThat(partitions).as("partitions").containsEntry(topic.name(), String.valueOf(topic.partitions()));
             assertThat(policies).as("cleanup policies").containsEntry(topic.name(), topic.cleanupPolicy().configValue());
+            assertThat(retentions).as("retentions (ms)").containsEntry(topic.name(),
+                    topic.retention() == null ? "the broker's default" : String.valueOf(topic.retention().toMillis()));
         }
         assertThat(String.join("\n", command(services.get(INIT)))).contains("--if-not-exists", "$$STAGECOACH_TOPICS",
+                "$${retention:+--config retention.ms=$$retention}",
                 "--replication-factor \"$$REPLICATION_FACTOR\"", "--config min.insync.replicas=\"$$MIN_INSYNC_REPLICAS\"");
     }
 

@@ -67,14 +67,18 @@ public interface StagecoachConfig {
     /** What the scheduler keeps of the lines stages print, for the API, the CLI and the dashboard. */
     Logs logs();
 
-    /** What the scheduler keeps of the audit topic, for {@code GET /api/audit} and {@code stagecoach audit}. */
+    /** What the scheduler keeps of the audit topic, in memory and on the broker. */
     Audit audit();
 
     interface Audit {
 
-        /** The newest audit entries kept in memory; older ones are only on the topic. */
+        /** The newest audit entries kept in memory for {@code GET /api/audit} and {@code stagecoach audit}; older ones are only on the topic. */
         @WithDefault("10000")
         int entriesKept();
+
+        /** How long the audit topic keeps its entries: its {@code retention.ms}, set at start. */
+        @WithDefault("365d")
+        Duration retention();
     }
 
     interface Logs {

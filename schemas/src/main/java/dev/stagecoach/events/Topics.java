@@ -2,6 +2,7 @@ package dev.stagecoach.events;
 
 import dev.stagecoach.events.Topic.CleanupPolicy;
 import dev.stagecoach.pipeline.StageSpec;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,6 +28,12 @@ public final class Topics {
      * so that a worker watching for cancels skips the rest without decoding them.
      */
     public static final String COMMAND_ACTION_HEADER = "stagecoach-action";
+
+    /**
+     * How long the audit topic keeps its entries unless {@code stagecoach.audit.retention} says
+     * otherwise: a year, since who did what is asked long after the broker's default week.
+     */
+    public static final Duration AUDIT_RETENTION = Duration.ofDays(365);
 
     private final String prefix;
 
@@ -89,10 +96,11 @@ public final class Topics {
 
     /**
      * Keyed by pipeline name: every privileged action the API accepted (register, start,
-     * cancel, approve, reject, resume), with who did it and with which token.
+     * cancel, approve, reject, resume), with who did it and with which token; kept for
+     * {@link #AUDIT_RETENTION}, which the scheduler's {@code stagecoach.audit.retention} overrides.
      */
     public Topic<AuditEntry> audit() {
-        return deleting("audit", AuditEntry.class);
+        return deleting("audit", AuditEntry.class).withRetention(AUDIT_RETENTION);
     }
 
     /** The original bytes of records their consumer could not read; the headers say why ({@link DeadLetters}). */

@@ -9,6 +9,7 @@ import dev.stagecoach.events.serde.EventSamples;
 import dev.stagecoach.events.serde.EventTypes;
 import dev.stagecoach.events.serde.Serdes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -84,6 +85,21 @@ class TopicsTest {
                 entry("min.insync.replicas", "2"));
         assertThat(TOPICS.commands("gpu").withPartitions(3)).isEqualTo(
                 new Topic<>("stagecoach.commands.gpu", StageCommand.class, 3, CleanupPolicy.DELETE));
+    }
+
+    @Test
+    void theAuditTopicKeepsItsEntriesForAYearAndOtherTopicsForTheBrokersDefault() {
+        assertThat(TOPICS.audit().configs(2)).containsOnly(
+                entry("cleanup.policy", "delete"),
+                entry("min.insync.replicas", "2"),
+                entry("retention.ms", String.valueOf(Duration.ofDays(365).toMillis())));
+        assertThat(TOPICS.audit().withRetention(Duration.ofDays(30)).withPartitions(2).configs(1))
+                .containsEntry("retention.ms", "2592000000");
+        assertThat(TOPICS.all()).filteredOn(topic -> topic.retention() != null).extracting(Topic::name)
+                .containsExactly("stagecoach.audit");
+        assertThatThrownBy(() -> TOPICS.audit().withRetention(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("topic stagecoach.audit: the retention must be positive, not PT0S");
     }
 
     @Test

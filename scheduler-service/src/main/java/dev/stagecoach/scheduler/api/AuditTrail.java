@@ -9,11 +9,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Writes each privileged action the API accepted to the audit topic, with the token that asked
  * for it. Called once per action, by the instance that carries it out: a request forwarded to
  * the run's owner is recorded there, not by the instance that forwarded it.
+ * <p>
+ * A start retried with its {@code Idempotency-Key} is accepted again, by whichever instance
+ * and after whatever restart, and so written again; both records carry the same entry id,
+ * derived from the run id, and readers keep the first of an id ({@code AuditLog}).
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -29,6 +34,15 @@ public class AuditTrail {
 
     /** What was done, to which pipeline (and run, and stage), by whom; the token comes from the request. */
     public record Action(AuditAction action, String pipeline, String runId, String stage, String by, String comment, String detail) {
+
+        /**
+         * The same for every record of this action: a start is one per run id (a retry derives
+         * the same id from its key); any other action is its own, since repeating a cancel or
+         * an approval is a second request that someone made.
+         */
+        String entryId() {
+            return action == AuditAction.START && runId != null ? action.name() + ":" + runId : UUID.randomUUID().toString();
+        }
     }
 
     public void record(Action action) {
@@ -44,6 +58,7 @@ public class AuditTrail {
                 .setStage(action.stage())
                 .setComment(action.comment())
                 .setDetail(action.detail())
+                .setId(action.entryId())
                 .build());
     }
 }

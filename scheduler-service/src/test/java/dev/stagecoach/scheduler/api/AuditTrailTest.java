@@ -19,6 +19,10 @@ import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * The audit trail's wiring against a real broker: the API writes each privileged action once
  * to the audit topic, and {@code GET /api/audit} serves it back newest first. Auth is off in
  * this profile, so no token is recorded; tokens and scopes are covered end to end in the cli module.
+ * The scheduler sets the topic's retention at start: the test broker creates it without one.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, initArgs = @ResourceArg(name = KafkaBrokerResource.TOPICS,
@@ -74,8 +79,51 @@ class AuditTrailTest {
     }
 
     @Test
+    void aStartRetriedWithItsIdempotencyKeyIsWrittenWithTheSameIdAndServedOnce() {
+        SchedulerFixture.register("""
+                pipeline:
+                  name: retried
+                  stages:
+                    - name: build
+                      run: echo built
+                """);
+        String first = startWithKey("retried", "deploy-4711");
+        String again = startWithKey("retried", "deploy-4711");
+        assertThat(again).as("the retry's run id").isEqualTo(first);
+
+        Topic<AuditEntry> audit = new Topics(Topics.DEFAULT_PREFIX).audit();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SchedulerFixture.readToEnd(bootstrapServers, audit.name())
+                .stream().filter(r -> "retried".equals(r.key()))
+                .map(r -> audit.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                .filter(e -> e.getAction() == AuditAction.START).toList())
+                .as("both attempts are written, as one action").extracting(AuditEntry::getId)
+                .containsExactly("START:" + first, "START:" + first));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().queryParam("pipeline", "retried").get("/api/audit")
+                .then().statusCode(200)
+                .body("entries.action", equalTo(List.of("START", "REGISTER")))
+                .body("entries[0].id", equalTo("START:" + first)));
+    }
+
+    @Test
+    void theAuditTopicKeepsItsEntriesForTheConfiguredRetention() throws Exception {
+        String audit = new Topics(Topics.DEFAULT_PREFIX).audit().name();
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, audit);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            // Set by the scheduler at start, before the engine is ready: the test broker made the topic with the default week.
+            assertThat(admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic).get("retention.ms").value())
+                    .isEqualTo(String.valueOf(Duration.ofDays(365).toMillis()));
+        }
+    }
+
+    @Test
     void aWrongSinceIsReportedWithWhatWouldBeRight() {
         given().queryParam("since", "yesterday").get("/api/audit").then().statusCode(400)
                 .body("problems[0]", containsString("since: \"yesterday\" is neither an instant"));
+    }
+
+    private static String startWithKey(String pipeline, String idempotencyKey) {
+        return given().contentType(ContentType.JSON).header("Idempotency-Key", idempotencyKey)
+                .body(Map.of("parameters", Map.of(), "requestedBy", "alice"))
+                .post("/api/pipelines/" + pipeline + "/runs").then().statusCode(202).extract().path("runId");
     }
 }
