@@ -1,10 +1,9 @@
 package dev.stagecoach.cli;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.awaitility.Awaitility;
 
 /**
  * Reads every record of every topic of a cluster as raw bytes (keys, values and headers), the
@@ -35,29 +30,28 @@ final class ClusterScan {
 
     /**
      * @param records how many records the scan read, of every topic
-     * @param holding for each topic where a secret showed, how many of its records held one
+     * @param holding for each text looked for that showed, the topics where it did, with how many records held it
      */
-    record Result(int records, Map<String, Integer> holding) {
+    record Result(int records, Map<String, Map<String, Integer>> holding) {
     }
 
-    Result scan(List<String> secrets) throws Exception {
-        List<byte[]> needles = new ArrayList<>();
-        for (String secret : secrets) {
-            needles.addAll(encodings(secret));
-        }
+    /** One pass over every partition of every topic, looking for each of {@code texts}. */
+    Result scan(List<String> texts) throws Exception {
+        Map<String, List<byte[]>> needles = new LinkedHashMap<>();
+        texts.forEach(text -> needles.put(text, List.copyOf(encodings(text))));
         Set<String> topics;
         try (Admin admin = Admin.create(kafka)) {
             topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
         }
         int records = 0;
-        Map<String, Integer> holding = new TreeMap<>();
-        for (String topic : topics) {
-            for (ConsumerRecord<byte[], byte[]> record : every(topic)) {
-                records++;
-                if (holds(record, needles)) {
-                    holding.merge(topic, 1, Integer::sum);
+        Map<String, Map<String, Integer>> holding = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : EndToEnd.records(kafka, topics, "read_uncommitted", new ByteArrayDeserializer())) {
+            records++;
+            needles.forEach((text, encodings) -> {
+                if (holds(record, encodings)) {
+                    holding.computeIfAbsent(text, t -> new TreeMap<>()).merge(record.topic(), 1, Integer::sum);
                 }
-            }
+            });
         }
         return new Result(records, holding);
     }
@@ -79,26 +73,6 @@ final class ClusterScan {
             encodings.add(core.replace('+', '-').replace('/', '_').getBytes(StandardCharsets.US_ASCII));
         }
         return encodings;
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> every(String topic) {
-        Map<String, Object> config = new HashMap<>(kafka);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-            });
-        }
-        return records;
     }
 
     private static boolean holds(ConsumerRecord<byte[], byte[]> record, List<byte[]> needles) {

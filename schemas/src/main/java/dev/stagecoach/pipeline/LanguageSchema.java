@@ -72,7 +72,7 @@ public final class LanguageSchema {
             "max", SCALAR_OR_TEXT, "Upper bound for numbers and durations",
             "pattern", TEXT, "A regular expression a string value must match",
             "description", TEXT, "What the parameter means",
-            "secret", BOOLEAN, "Masked in every log line, event, report and answer");
+            "secret", BOOLEAN, "Sealed where the run starts and opened only by the worker; masked in every log line, event, report and answer; no default");
 
     public static final Mapping APPROVAL = mapping(List.of(),
             "approvers", new ListOf(TEXT), "Who may approve or reject (default: anyone)",
