@@ -65,6 +65,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> poolByWorker = new LinkedHashMap<>();
     private final Map<String, String> notifierSettings = new LinkedHashMap<>();
     private final Map<String, String> stageSecrets = new LinkedHashMap<>();
+    /** Read or made once, when the first service that needs it starts. */
+    private String secretsKey;
     private short replicationFactor = 1;
     private int minInsyncReplicas = 1;
     private String bootstrapServers;
@@ -120,7 +122,14 @@ public final class LocalStack implements AutoCloseable {
      * and kept in the state directory (readable by its owner only), so that a restarted stack
      * still opens what it sealed before.
      */
-    String secretsKey() {
+    synchronized String secretsKey() {
+        if (secretsKey == null) {
+            secretsKey = readOrMakeSecretsKey();
+        }
+        return secretsKey;
+    }
+
+    private String readOrMakeSecretsKey() {
         String given = System.getenv(SecretKeyRing.KEY_VARIABLE);
         if (given != null && !given.isBlank()) {
             return given;

@@ -2,6 +2,7 @@ package dev.stagecoach.scheduler;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Set;
 
 /**
  * The scheduler's own secrets, the signing secrets of webhook triggers: the environment variable
@@ -14,7 +15,7 @@ import jakarta.inject.Inject;
 public class DeploymentSecrets implements SecretSource {
 
     private static final String VARIABLE_PREFIX = "STAGECOACH_SECRET_";
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("key", "previous-keys");
+    private static final Set<String> RESERVED = Set.of("key", "previous-keys");
 
     @Inject
     StagecoachConfig config;

@@ -1,6 +1,7 @@
 package dev.stagecoach.worker;
 
 import dev.stagecoach.events.SecretTextPart;
+import dev.stagecoach.events.SecretTextPartKind;
 import dev.stagecoach.events.StageCommand;
 import dev.stagecoach.secrets.SealedParameters;
 import dev.stagecoach.secrets.SealedParameters.UnopenableException;
@@ -62,7 +63,7 @@ final class CommandSecrets {
                 default -> throw new UnopenableException("a piece of a secret value is of a kind this worker does not know ("
                         + part.getKind() + "); the scheduler is newer than the worker");
             };
-            if (part.getKind() != dev.stagecoach.events.SecretTextPartKind.TEXT && !piece.isEmpty()) {
+            if (part.getKind() != SecretTextPartKind.TEXT && !piece.isEmpty()) {
                 revealed.add(piece);
             }
             value.append(piece);
