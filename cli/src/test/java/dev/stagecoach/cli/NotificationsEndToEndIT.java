@@ -11,6 +11,8 @@ import dev.stagecoach.events.Channel;
 import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
+import dev.stagecoach.testkit.receivers.FakePagerDuty;
+import dev.stagecoach.testkit.receivers.FakeSlack;
 import jakarta.mail.Address;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,7 +58,8 @@ class NotificationsEndToEndIT {
 
     static Path dir;
     static GreenMail smtp;
-    static ChatAndPagingSink chatAndPaging;
+    static FakeSlack slack;
+    static FakePagerDuty pagerDuty;
     static WebhookSink slowWebhook;
     static LocalStack stack;
     static ApiClient api;
@@ -65,17 +69,18 @@ class NotificationsEndToEndIT {
         dir = Files.createDirectories(Path.of("target", "e2e-notifications-" + System.currentTimeMillis())).toAbsolutePath();
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
-        chatAndPaging = new ChatAndPagingSink();
+        slack = new FakeSlack(Map.of("deployments", "C0DEPLOYS01", "burst", "C0BURST001"));
+        pagerDuty = new FakePagerDuty();
         slowWebhook = new WebhookSink(Duration.ofMillis(25));
         // As `up` passes them from its own environment (see LocalStack.withNotifierSettings).
         Map<String, String> environment = Map.of(
                 "QUARKUS_MAILER_HOST", "127.0.0.1",
                 "QUARKUS_MAILER_PORT", Integer.toString(smtp.getSmtp().getPort()),
                 "QUARKUS_MAILER_FROM", "stagecoach@example.com",
-                "STAGECOACH_NOTIFIER_SLACK_TOKEN", ChatAndPagingSink.SLACK_TOKEN,
-                "STAGECOACH_NOTIFIER_SLACK_API_URL", chatAndPaging.slackApiUrl(),
-                "STAGECOACH_NOTIFIER_PAGERDUTY_EVENTS_URL", chatAndPaging.pagerDutyEventsUrl(),
-                "STAGECOACH_NOTIFIER_PAGERDUTY_ROUTING_KEY", ChatAndPagingSink.ROUTING_KEY,
+                "STAGECOACH_NOTIFIER_SLACK_TOKEN", FakeSlack.TOKEN,
+                "STAGECOACH_NOTIFIER_SLACK_API_URL", slack.apiUrl(),
+                "STAGECOACH_NOTIFIER_PAGERDUTY_EVENTS_URL", pagerDuty.eventsUrl(),
+                "STAGECOACH_NOTIFIER_PAGERDUTY_ROUTING_KEY", FakePagerDuty.ROUTING_KEY,
                 "STAGECOACH_NOTIFIER_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT),
                 "PATH_IS_NOT_A_NOTIFIER_SETTING", "ignored");
         stack = new LocalStack(Stagecoach.home(), dir.resolve("stack")).withNotifierSettings(environment).stopWithThisJvm();
@@ -92,8 +97,11 @@ class NotificationsEndToEndIT {
         if (smtp != null) {
             smtp.stop();
         }
-        if (chatAndPaging != null) {
-            chatAndPaging.close();
+        if (slack != null) {
+            slack.close();
+        }
+        if (pagerDuty != null) {
+            pagerDuty.close();
         }
         if (slowWebhook != null) {
             slowWebhook.close();
@@ -149,11 +157,11 @@ class NotificationsEndToEndIT {
                 "[stagecoach] " + pipeline + " run " + failed + " started",
                 "[stagecoach] " + pipeline + " run " + succeeded + " started",
                 "[stagecoach] " + pipeline + " run " + succeeded + " succeeded");
-        assertThat(chatAndPaging.slackMessages()).filteredOn(m -> m.path("text").asText().contains(pipeline))
+        assertThat(slackMessages()).filteredOn(m -> m.path("text").asText().contains(pipeline))
                 .allSatisfy(m -> assertThat(m.path("channel").asText()).isEqualTo("#deployments"));
         // Nobody is told twice, and nobody else is told.
         await().during(Duration.ofSeconds(2)).atMost(DEADLINE).until(() -> mailsAbout(pipeline).size() == 3);
-        assertThat(chatAndPaging.pagerDutyEvents()).filteredOn(e -> e.path("dedup_key").asText().equals("stagecoach/" + pipeline))
+        assertThat(pagerDutyEvents()).filteredOn(e -> e.path("dedup_key").asText().equals("stagecoach/" + pipeline))
                 .hasSize(2);
     }
 
@@ -164,41 +172,90 @@ class NotificationsEndToEndIT {
         Map<TopicPartition, Long> before = endOffsets(notifications.name());
         String burst = "burst-" + System.currentTimeMillis();
         List<Notification> sent = new ArrayList<>();
+        // Slack keeps a message at once and answers 25 ms later: a notifier killed in between has posted without knowing.
+        slack.answerAfter(Duration.ofMillis(25));
         try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                 notifications.keySerde().serializer(), notifications.valueSerde().serializer())) {
             for (int i = 0; i < 200; i++) {
-                Notification notification = webhook(burst + "-run-" + (i % 20), burst + ":" + i);
+                Notification notification = burstNotification(burst + "-run-" + (i % 20), burst + ":" + i,
+                        i % 2 == 0 ? Channel.WEBHOOK : Channel.SLACK);
                 producer.send(new ProducerRecord<>(notifications.name(), notification.getRunId(), notification));
                 sent.add(notification);
             }
+        } finally {
+            slack.answerAfter(Duration.ZERO);
         }
+        List<String> webhookIds = idsOf(sent, Channel.WEBHOOK);
+        List<String> slackIds = idsOf(sent, Channel.SLACK);
 
-        await().atMost(DEADLINE).until(() -> deliveredOf(burst).size() >= 60);
+        await().atMost(DEADLINE).until(() -> webhookCopies(burst).size() + slackCopies(burst).size() >= 60);
         stack.kill(LocalStack.NOTIFIER);
-        int deliveredBeforeKill = deliveredOf(burst).size();
+        int deliveredBeforeKill = webhookCopies(burst).size() + slackCopies(burst).size();
         long committedBeforeKill = committedSince(before);
         stack.startService(LocalStack.NOTIFIER, LocalStack.NOTIFIER, NOTIFIER_OPTIONS);
         stack.awaitReady(LocalStack.NOTIFIER);
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> distinctKeys(burst).size() == sent.size());
-        await().during(Duration.ofSeconds(2)).atMost(DEADLINE).until(() -> distinctKeys(burst).size() == sent.size());
-        Map<String, Long> copies = deliveredOf(burst).stream()
-                .collect(Collectors.groupingBy(WebhookSink.Delivery::idempotencyKey, Collectors.counting()));
-        List<String> deliveredTwice = copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        await().atMost(Duration.ofSeconds(90)).until(() -> Set.copyOf(webhookCopies(burst)).size() == webhookIds.size()
+                && Set.copyOf(slackCopies(burst)).size() == slackIds.size());
+        await().during(Duration.ofSeconds(2)).atMost(DEADLINE).until(() -> Set.copyOf(webhookCopies(burst)).size() == webhookIds.size()
+                && Set.copyOf(slackCopies(burst)).size() == slackIds.size());
+        Map<String, List<WebhookSink.Delivery>> webhooks = webhookDeliveries(burst).stream()
+                .collect(Collectors.groupingBy(WebhookSink.Delivery::idempotencyKey));
+        List<String> webhookTwice = webhooks.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
+        List<WebhookSink.Delivery> flagged = webhookDeliveries(burst).stream().filter(NotificationsEndToEndIT::flaggedAsPossibleDuplicate)
+                .toList();
+        String notifierLog = Files.readString(stack.logsDir().resolve(LocalStack.NOTIFIER + ".log"));
 
-        System.out.printf("notifier burst: %d notifications, %d delivered before the kill, %d of them committed,"
-                + " %d delivered twice%n", sent.size(), deliveredBeforeKill, committedBeforeKill, deliveredTwice.size());
-        assertThat(copies.keySet()).as("every notification delivered")
-                .containsExactlyInAnyOrderElementsOf(sent.stream().map(Notification::getDedupeId).toList());
+        System.out.printf("notifier burst: %d notifications, %d delivered before the kill, %d of them committed; after the"
+                        + " restart %d resumed (%d found in Slack's history), %d webhooks sent twice, each flagged%n",
+                sent.size(), deliveredBeforeKill, committedBeforeKill, occurrences(notifierLog, "notification resumed", burst),
+                occurrences(notifierLog, "notification found delivered", burst), webhookTwice.size());
+        assertThat(webhooks.keySet()).as("every webhook delivered").containsExactlyInAnyOrderElementsOf(webhookIds);
+        // Slack has no idempotency key: a post the killed notifier made is found in the channel's history, not posted again.
+        assertThat(slackCopies(burst)).as("every Slack message posted, none twice").containsExactlyInAnyOrderElementsOf(slackIds);
         // Without the delivered ids on their topic, all that was delivered but not committed would come again.
         assertThat(deliveredBeforeKill - committedBeforeKill).as("delivered but not committed at the kill")
                 .isGreaterThan(10 * MAX_IN_FLIGHT);
-        // What remains: the deliveries under way at the kill (sent and not answered, or answered and
-        // not recorded) come again, at most one per delivery in flight, with the same Idempotency-Key.
-        assertThat(deliveredTwice).as("delivered twice").hasSizeLessThanOrEqualTo(MAX_IN_FLIGHT);
-        assertThat(copies.values()).allMatch(count -> count <= 2);
-        assertThat(deliveredOf(burst)).allSatisfy(d -> assertThat(d.idempotencyKey()).isEqualTo(d.body().path("dedupeId").asText()));
+        // A webhook under way at the kill (sent and not answered, or answered and not recorded) comes again, with the
+        // same Idempotency-Key and flagged: only those, at most one per delivery in flight.
+        assertThat(flagged).as("webhooks resumed after the restart").hasSizeLessThanOrEqualTo(MAX_IN_FLIGHT);
+        assertThat(webhooks.values()).allSatisfy(copies -> {
+            assertThat(copies).hasSizeLessThanOrEqualTo(2);
+            assertThat(copies.subList(1, copies.size())).as("a second copy").allMatch(NotificationsEndToEndIT::flaggedAsPossibleDuplicate);
+        });
+        assertThat(webhookDeliveries(burst)).allSatisfy(d -> assertThat(d.idempotencyKey()).isEqualTo(d.body().path("dedupeId").asText()));
+    }
+
+    @Test
+    void aDeliveryUnderWayAtAKillIsFoundInSlacksHistoryOrSentAgainFlaggedAsAPossibleDuplicate() throws Exception {
+        Topic<Notification> notifications = TOPICS.notifications();
+        String held = "held-" + System.currentTimeMillis();
+        Notification toSlack = burstNotification(held + "-run", held + ":slack", Channel.SLACK);
+        Notification toWebhook = burstNotification(held + "-run", held + ":webhook", Channel.WEBHOOK);
+        slack.holdAnswers();
+        slowWebhook.holdAnswers();
+        try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                notifications.keySerde().serializer(), notifications.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(notifications.name(), toSlack.getRunId(), toSlack));
+            producer.send(new ProducerRecord<>(notifications.name(), toWebhook.getRunId(), toWebhook));
+        }
+        // Both receivers have their notification; the notifier waits for their answers when it is killed.
+        await().atMost(DEADLINE).until(() -> slackCopies(held).size() == 1 && webhookCopies(held).size() == 1);
+        stack.kill(LocalStack.NOTIFIER);
+        slack.releaseAnswers();
+        slowWebhook.releaseAnswers();
+        stack.startService(LocalStack.NOTIFIER, LocalStack.NOTIFIER, NOTIFIER_OPTIONS);
+        stack.awaitReady(LocalStack.NOTIFIER);
+
+        List<WebhookSink.Delivery> copies = await().atMost(DEADLINE).until(() -> webhookDeliveries(held), d -> d.size() == 2);
+        await().atMost(DEADLINE).until(() -> Files.readString(stack.logsDir().resolve(LocalStack.NOTIFIER + ".log"))
+                .contains("notification found delivered, not sent again dedupeId=" + toSlack.getDedupeId()));
+        assertThat(copies).extracting(NotificationsEndToEndIT::flaggedAsPossibleDuplicate).containsExactly(false, true);
+        assertThat(copies).extracting(WebhookSink.Delivery::idempotencyKey).containsOnly(toWebhook.getDedupeId());
+        await().during(Duration.ofSeconds(2)).atMost(DEADLINE).until(() -> slackCopies(held).size() == 1
+                && webhookCopies(held).size() == 2);
     }
 
     /** The seed's block, with the one change its own warning asks for: YAML reads an unquoted # as a comment. */
@@ -215,14 +272,14 @@ class NotificationsEndToEndIT {
     }
 
     private static JsonNode pagerDutyEvent(String action, String runId) {
-        return chatAndPaging.pagerDutyEvents().stream()
+        return pagerDutyEvents().stream()
                 .filter(e -> e.path("event_action").asText().equals(action))
                 .filter(e -> action.equals("resolve") || e.path("payload").path("summary").asText().contains(runId))
                 .reduce((first, second) -> second).orElse(null);
     }
 
     private static List<String> slackTexts(String pipeline) {
-        return chatAndPaging.slackMessages().stream().map(m -> m.path("text").asText()).filter(t -> t.contains(pipeline)).toList();
+        return slackMessages().stream().map(m -> m.path("text").asText()).filter(t -> t.contains(pipeline)).toList();
     }
 
     private static MimeMessage awaitMail(String to, String runId) {
@@ -265,14 +322,14 @@ class NotificationsEndToEndIT {
         return null;
     }
 
-    private static Notification webhook(String runId, String dedupeId) {
+    private static Notification burstNotification(String runId, String dedupeId, Channel channel) {
         return Notification.newBuilder()
                 .setDedupeId(dedupeId)
                 .setRunId(runId)
                 .setPipeline("burst")
                 .setEvent("on_success")
-                .setChannel(Channel.WEBHOOK)
-                .setTarget(slowWebhook.url("/burst"))
+                .setChannel(channel)
+                .setTarget(channel == Channel.SLACK ? "#burst" : slowWebhook.url("/burst"))
                 .setSubject("[stagecoach] burst run " + runId + " succeeded")
                 .setBody("")
                 .setRunStatus("SUCCEEDED")
@@ -280,12 +337,40 @@ class NotificationsEndToEndIT {
                 .build();
     }
 
-    private static List<WebhookSink.Delivery> deliveredOf(String burst) {
+    private static List<String> idsOf(List<Notification> notifications, Channel channel) {
+        return notifications.stream().filter(n -> n.getChannel() == channel).map(Notification::getDedupeId).toList();
+    }
+
+    private static List<WebhookSink.Delivery> webhookDeliveries(String burst) {
         return slowWebhook.deliveries().stream().filter(d -> d.body().path("dedupeId").asText().startsWith(burst + ":")).toList();
     }
 
-    private static java.util.Set<String> distinctKeys(String burst) {
-        return deliveredOf(burst).stream().map(WebhookSink.Delivery::idempotencyKey).collect(Collectors.toSet());
+    /** The Idempotency-Key of every copy the webhook received, copies included. */
+    private static List<String> webhookCopies(String burst) {
+        return webhookDeliveries(burst).stream().map(WebhookSink.Delivery::idempotencyKey).toList();
+    }
+
+    /** The dedupe id in the metadata of every message posted to Slack, copies included. */
+    private static List<String> slackCopies(String burst) {
+        return slackMessages().stream().map(m -> m.path("metadata").path("event_payload").path("dedupe_id").asText())
+                .filter(id -> id.startsWith(burst + ":")).toList();
+    }
+
+    private static boolean flaggedAsPossibleDuplicate(WebhookSink.Delivery delivery) {
+        return "true".equals(delivery.headers().getFirst("Stagecoach-Possible-Duplicate"));
+    }
+
+    /** Log lines with {@code phrase} about a notification of {@code burst}. */
+    private static long occurrences(String log, String phrase, String burst) {
+        return log.lines().filter(line -> line.contains(phrase) && line.contains("dedupeId=" + burst + ":")).count();
+    }
+
+    private static List<JsonNode> slackMessages() {
+        return slack.history().stream().map(FakeSlack.Posted::body).toList();
+    }
+
+    private static List<JsonNode> pagerDutyEvents() {
+        return pagerDuty.accepted().stream().map(FakePagerDuty.Event::body).toList();
     }
 
     private static Map<TopicPartition, Long> endOffsets(String topic) {

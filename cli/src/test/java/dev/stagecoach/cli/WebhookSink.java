@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A real HTTP endpoint on loopback that records every webhook (or http stage's request) it receives. */
 final class WebhookSink implements AutoCloseable {
@@ -20,6 +22,7 @@ final class WebhookSink implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch held = new CountDownLatch(0);
 
     WebhookSink() throws IOException {
         this(java.time.Duration.ZERO);
@@ -33,10 +36,24 @@ final class WebhookSink implements AutoCloseable {
             java.util.concurrent.locks.LockSupport.parkNanos(answerAfter.toNanos());
             deliveries.add(new Delivery(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
                     new ObjectMapper().readTree(body)));
+            try {
+                held.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         server.start();
+    }
+
+    /** Requests from now on are kept and not answered until {@link #releaseAnswers()}; others wait behind them. */
+    void holdAnswers() {
+        held = new CountDownLatch(1);
+    }
+
+    void releaseAnswers() {
+        held.countDown();
     }
 
     List<Delivery> deliveries() {

@@ -4,13 +4,17 @@ import dev.stagecoach.events.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 
-/** Counters by channel, for /q/metrics: delivered, retried, duplicate and dead-lettered notifications. */
+/**
+ * Counters by channel, for /q/metrics: delivered, retried, duplicate and dead-lettered
+ * notifications, and resumed ones: begun by a notifier that was killed under way.
+ */
 public final class DeliveryMetrics {
 
     static final String DELIVERED = "stagecoach.notifications.delivered";
     static final String RETRIES = "stagecoach.notifications.retries";
     static final String DUPLICATES = "stagecoach.notifications.duplicates";
     static final String DEAD_LETTERED = "stagecoach.notifications.dead.lettered";
+    static final String RESUMED = "stagecoach.notifications.resumed";
     /** The channel tag of records that are not notifications at all. */
     static final String UNREADABLE = "unreadable";
 
@@ -30,6 +34,10 @@ public final class DeliveryMetrics {
 
     void duplicate(Channel channel) {
         count(DUPLICATES, tag(channel));
+    }
+
+    void resumed(Channel channel) {
+        count(RESUMED, tag(channel));
     }
 
     void deadLettered(Channel channel) {

@@ -8,6 +8,7 @@ import io.vertx.ext.mail.SMTPException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.function.Function;
 public final class EmailDelivery implements ChannelDelivery {
 
     static final String MESSAGE_ID_DOMAIN = "stagecoach.notifier";
+    static final String POSSIBLE_DUPLICATE = "X-Stagecoach-Possible-Duplicate";
 
     private final ReactiveMailer mailer;
     private final Optional<String> from;
@@ -48,6 +50,16 @@ public final class EmailDelivery implements ChannelDelivery {
 
     @Override
     public CompletionStage<DeliveryOutcome> deliver(Notification notification) {
+        return deliver(notification, false);
+    }
+
+    /** Sent again with the same Message-ID, which mail clients that de-duplicate go by, and flagged for those that do not. */
+    @Override
+    public CompletionStage<DeliveryOutcome> deliverAgain(Notification notification, Instant begun) {
+        return deliver(notification, true);
+    }
+
+    private CompletionStage<DeliveryOutcome> deliver(Notification notification, boolean possibleDuplicate) {
         if (from.isEmpty()) {
             return CompletableFuture.completedFuture(new DeliveryOutcome.GivenUp("email is not configured in notifier-service: set "
                     + missingSetting().orElseThrow()));
@@ -58,6 +70,9 @@ public final class EmailDelivery implements ChannelDelivery {
                 .setText(templates.render("email", notification.getEvent(), "txt", view))
                 .setFrom(from.get())
                 .addHeader("Message-ID", messageId(notification.getDedupeId()));
+        if (possibleDuplicate) {
+            mail.addHeader(POSSIBLE_DUPLICATE, "true");
+        }
         return attempts.run(Channel.EMAIL, notification.getDedupeId(), "email to " + notification.getTarget(),
                 () -> mailer.send(mail).subscribeAsCompletionStage()
                         .handle((sent, error) -> error == null ? AttemptAnswer.success() : answer(error)));
@@ -74,8 +89,7 @@ public final class EmailDelivery implements ChannelDelivery {
     }
 
     private static AttemptAnswer answer(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = Failures.cause(error);
         if (cause instanceof SMTPException smtp) {
             String said = "was refused by the SMTP server: " + smtp.getReplyCode() + " " + smtp.getReplyMessage();
             return smtp.isPermanent() ? AttemptAnswer.permanent(said) : AttemptAnswer.retryable(said, Optional.empty());

@@ -1,10 +1,12 @@
 package dev.stagecoach.notifier;
 
+import dev.stagecoach.events.DeliveryState;
 import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.NotificationDelivered;
 import dev.stagecoach.events.Topic;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,14 +29,14 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
- * Delivered dedupe ids on a compacted topic keyed by dedupe id. At start it reads the topic
- * from the beginning into memory before the dispatcher may deliver, so a notifier killed
- * between a delivery and its offset commit skips what it sent; it keeps reading afterwards, so
- * that what another instance delivered is known when a rebalance hands its partitions over.
- * A delivery is recorded as soon as the receiver accepted it, and the notification's offset is
- * acknowledged only once the broker has the record. What remains are the deliveries under way at
- * a kill -9 (sent and not answered, or answered and not recorded): nobody knows whether they
- * arrived, so they are sent again, with the same idempotency key.
+ * Each dedupe id's last word on a compacted topic keyed by dedupe id: SENDING before the first
+ * attempt, DELIVERED once the receiver accepted it, a tombstone when it was given up. At start
+ * it reads the topic from the beginning into memory before the dispatcher may deliver, so a
+ * notifier killed between a delivery and its offset commit skips what it sent, and knows which
+ * deliveries were under way at the kill (sent and not answered, or answered and not recorded):
+ * those, and only those, may have arrived. It keeps reading afterwards, so that what another
+ * instance did is known when a rebalance hands its partitions over. The notification's offset
+ * is acknowledged only once the broker has the end of its delivery.
  */
 public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseable {
 
@@ -52,7 +54,7 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
 
     /** @param clientConfig bootstrap servers and whatever else every client of this service needs */
     public KafkaDeliveredLedger(Map<String, Object> clientConfig, Topic<NotificationDelivered> topic, int capacity, Clock clock) {
-        this.index = new RecentlyDelivered(capacity);
+        this.index = new RecentlyDelivered(capacity, clock);
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
         this.clock = clock;
@@ -82,16 +84,40 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
     }
 
     @Override
+    public Optional<Instant> unfinishedSince(String dedupeId) {
+        return index.unfinishedSince(dedupeId);
+    }
+
+    @Override
+    public CompletionStage<Void> begin(Notification notification) {
+        return write(notification.getDedupeId(), state(notification, DeliveryState.SENDING));
+    }
+
+    @Override
     public CompletionStage<Void> record(Notification delivered) {
         index.add(delivered.getDedupeId());
-        NotificationDelivered value = NotificationDelivered.newBuilder()
-                .setDedupeId(delivered.getDedupeId())
-                .setRunId(delivered.getRunId())
-                .setChannel(DeliveryMetrics.tag(delivered.getChannel()))
+        return write(delivered.getDedupeId(), state(delivered, DeliveryState.DELIVERED));
+    }
+
+    @Override
+    public CompletionStage<Void> forget(Notification givenUp) {
+        index.cleared(givenUp.getDedupeId());
+        return write(givenUp.getDedupeId(), null);
+    }
+
+    private NotificationDelivered state(Notification notification, DeliveryState state) {
+        return NotificationDelivered.newBuilder()
+                .setDedupeId(notification.getDedupeId())
+                .setRunId(notification.getRunId())
+                .setChannel(DeliveryMetrics.tag(notification.getChannel()))
                 .setDeliveredAt(clock.instant())
+                .setState(state)
                 .build();
+    }
+
+    private CompletionStage<Void> write(String dedupeId, NotificationDelivered value) {
         CompletableFuture<Void> kept = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic.name(), delivered.getDedupeId(), value), (metadata, error) ->
+        producer.send(new ProducerRecord<>(topic.name(), dedupeId, value), (metadata, error) ->
                 // Off the producer's I/O thread: what follows acknowledges the notification and starts the next.
                 CompletableFuture.runAsync(() -> {
                     if (error == null) {
@@ -106,6 +132,11 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
     /** How many delivered ids are in memory. */
     int size() {
         return index.size();
+    }
+
+    /** How many begun and unsettled ids are in memory. */
+    int unfinished() {
+        return index.unfinished();
     }
 
     private void read() {
@@ -126,12 +157,11 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
                 Map<TopicPartition, Long> end = reading.endOffsets(partitions);
                 while (!closed) {
                     for (ConsumerRecord<String, NotificationDelivered> record : reading.poll(Duration.ofMillis(200))) {
-                        if (record.value() != null) {
-                            index.add(record.key());
-                        }
+                        remember(record.key(), record.value());
                     }
                     if (!loaded.isDone() && partitions.stream().allMatch(p -> reading.position(p) >= end.get(p))) {
-                        LOG.infof("delivered notifications read back topic=%s ids=%d", topic.name(), index.size());
+                        LOG.infof("delivered notifications read back topic=%s ids=%d unfinished=%d", topic.name(),
+                                index.size(), index.unfinished());
                         loaded.complete(null);
                     }
                 }
@@ -142,6 +172,16 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
             // Without its memory the notifier could deliver twice: it stops delivering instead.
             LOG.errorf(e, "cannot read the delivered notifications from %s; nothing will be delivered", topic.name());
             loaded.completeExceptionally(e);
+        }
+    }
+
+    private void remember(String dedupeId, NotificationDelivered value) {
+        if (value == null) {
+            index.cleared(dedupeId);
+        } else if (value.getState() == DeliveryState.DELIVERED) {
+            index.add(dedupeId);
+        } else {
+            index.begun(dedupeId, value.getDeliveredAt());
         }
     }
 

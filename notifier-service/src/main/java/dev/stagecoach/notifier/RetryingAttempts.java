@@ -52,7 +52,7 @@ final class RetryingAttempts {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.handle((answered, error) -> error == null ? answered
-                        : AttemptAnswer.permanent("could not be sent to (" + AttemptAnswer.describe(unwrapped(error)) + ")"))
+                        : AttemptAnswer.permanent("could not be sent to (" + AttemptAnswer.describe(Failures.cause(error)) + ")"))
                 .thenAccept(answered -> settle(delivery, number, answered))
                 .exceptionally(error -> {
                     delivery.outcome.completeExceptionally(error);
@@ -84,9 +84,6 @@ final class RetryingAttempts {
         }
     }
 
-    private static Throwable unwrapped(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
 
     private record Delivery(Channel channel, String dedupeId, String receiver, Supplier<CompletionStage<AttemptAnswer>> attempt,
                             CompletableFuture<DeliveryOutcome> outcome) {

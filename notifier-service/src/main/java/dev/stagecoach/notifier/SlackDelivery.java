@@ -13,19 +13,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Posts a notification to Slack with Block Kit blocks: to a channel through the Web API's
  * {@code chat.postMessage} with the bot token, or to the incoming-webhook URL a secret holds
  * when the target names one. Slack answers {@code ok: false} with its reason, which is final
  * but for {@code ratelimited}; HTTP 429 waits for {@code Retry-After}, 5xx is retried.
- * Slack has no idempotency key: a message is sent once per dedupe id by the notifier's ledger alone.
+ * Slack has no idempotency key: each Web API message carries its dedupe id in Slack's message
+ * metadata instead, and a delivery that a killed notifier began is looked up in the channel's
+ * history ({@link SlackHistory}) before it is posted again. An incoming webhook cannot be asked,
+ * so its copy is posted again.
  */
 public final class SlackDelivery implements ChannelDelivery {
+
+    private static final Logger LOG = Logger.getLogger(SlackDelivery.class);
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -36,6 +43,7 @@ public final class SlackDelivery implements ChannelDelivery {
     private final Function<Notification, NotificationView> views;
     private final RetryingAttempts attempts;
     private final Duration requestTimeout;
+    private final Optional<SlackHistory> history;
 
     public SlackDelivery(HttpClient http, ObjectMapper json, Optional<String> token, String apiUrl, DeploymentSecrets secrets,
                          NotificationTemplates templates, Function<Notification, NotificationView> views,
@@ -49,6 +57,7 @@ public final class SlackDelivery implements ChannelDelivery {
         this.views = views;
         this.attempts = attempts;
         this.requestTimeout = requestTimeout;
+        this.history = this.token.map(bot -> new SlackHistory(http, json, apiUrl, bot, requestTimeout));
     }
 
     @Override
@@ -77,6 +86,26 @@ public final class SlackDelivery implements ChannelDelivery {
         return send(notification, "slack " + target, request(postMessage, token.get(), message(notification, target)), true);
     }
 
+    /** A channel's history says whether the earlier post arrived; when it cannot say, the message is posted again. */
+    @Override
+    public CompletionStage<DeliveryOutcome> deliverAgain(Notification notification, Instant begun) {
+        String target = notification.getTarget();
+        if (history.isEmpty() || NotificationTargets.secretName(target).isPresent()) {
+            return deliver(notification);
+        }
+        return history.get().find(target, notification.getDedupeId(), begun).handle((found, error) -> {
+            if (error != null) {
+                LOG.warnf("cannot tell whether Slack has a notification a stopped notifier began, so it is posted again"
+                        + " dedupeId=%s target=%s reason=\"%s\"", notification.getDedupeId(), target, AttemptAnswer.describe(Failures.cause(error)));
+                return Optional.<String>empty();
+            }
+            return found;
+        }).thenCompose(found -> found.isPresent()
+                ? CompletableFuture.completedFuture(new DeliveryOutcome.FoundDelivered("slack " + target + " message " + found.get()))
+                : deliver(notification));
+    }
+
+
     private CompletionStage<DeliveryOutcome> send(Notification notification, String receiver, HttpRequest request, boolean webApi) {
         return attempts.run(Channel.SLACK, notification.getDedupeId(), receiver,
                 () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
@@ -102,6 +131,9 @@ public final class SlackDelivery implements ChannelDelivery {
         ObjectNode message = json.createObjectNode();
         if (channel != null) {
             message.put("channel", channel);
+            // How a notifier restarted after a kill finds this message in the channel's history.
+            ObjectNode metadata = message.putObject("metadata").put("event_type", SlackHistory.EVENT_TYPE);
+            metadata.putObject("event_payload").put("dedupe_id", notification.getDedupeId()).put("run_id", notification.getRunId());
         }
         // The notification's fallback text: shown in push notifications and where blocks are not.
         message.put("text", notification.getSubject());

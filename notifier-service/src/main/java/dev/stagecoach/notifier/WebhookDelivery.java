@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,22 +55,37 @@ public final class WebhookDelivery implements ChannelDelivery {
         this.metrics = metrics;
     }
 
+    /** The header on a copy that an earlier notifier process may have delivered already: a receiver that keeps no keys may still check. */
+    static final String POSSIBLE_DUPLICATE = "Stagecoach-Possible-Duplicate";
+
     @Override
     public CompletionStage<DeliveryOutcome> deliver(Notification notification) {
+        return deliver(notification, false);
+    }
+
+    /** Sent again with the same Idempotency-Key, and flagged. */
+    @Override
+    public CompletionStage<DeliveryOutcome> deliverAgain(Notification notification, Instant begun) {
+        return deliver(notification, true);
+    }
+
+    private CompletionStage<DeliveryOutcome> deliver(Notification notification, boolean possibleDuplicate) {
         URI target;
         try {
             target = webhookUri(notification);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new DeliveryOutcome.GivenUp(e.getMessage()));
         }
-        HttpRequest request = HttpRequest.newBuilder(target)
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", notification.getDedupeId())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body(notification)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(notification)));
+        if (possibleDuplicate) {
+            request.header(POSSIBLE_DUPLICATE, "true");
+        }
         CompletableFuture<DeliveryOutcome> outcome = new CompletableFuture<>();
-        attempt(new Delivery(request, notification.getDedupeId(), shown(target), outcome), 1);
+        attempt(new Delivery(request.build(), notification.getDedupeId(), shown(target), outcome), 1);
         return outcome;
     }
 

@@ -11,6 +11,7 @@ import dev.stagecoach.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import jakarta.mail.Address;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,6 +54,9 @@ class ChannelDeliveryTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    @Inject
+    KafkaDeliveredLedger ledger;
+
     private KafkaProducer<String, Notification> producer;
 
     @BeforeEach
@@ -76,12 +81,29 @@ class ChannelDeliveryTest {
         assertThat(Arrays.stream(mail.getAllRecipients()).map(Address::toString)).containsExactly("oncall@example.com");
         assertThat(Arrays.stream(mail.getFrom()).map(Address::toString)).containsExactly(ChannelReceiversResource.FROM);
         assertThat(mail.getMessageID()).isEqualTo(EmailDelivery.messageId(failure.getDedupeId()));
+        assertThat(mail.getHeader(EmailDelivery.POSSIBLE_DUPLICATE)).isNull();
         String text = part(mail, "text/plain");
         String html = part(mail, "text/html");
         assertThat(text).contains("Failed stage: processing (exit code 3)", "ERROR: checksum mismatch in part-0007 <bad>",
                 "Started by: ci-bot", "https://stagecoach.example.com/api/runs/" + failure.getRunId() + "/report");
         assertThat(html).contains("<code>processing</code> (exit code 3)", "checksum mismatch in part-0007 &lt;bad&gt;",
                 "href=\"https://stagecoach.example.com/api/runs/" + failure.getRunId() + "\"");
+    }
+
+    @Test
+    void anEmailAnotherNotifierBeganAndNeverEndedIsSentFlaggedAsAPossibleDuplicate() throws Exception {
+        Notification failure = SampleNotifications.failure(Channel.EMAIL, "oncall@example.com");
+        // What a notifier killed under way leaves on the delivered topic; this one reads it as another instance's.
+        ledger.begin(failure).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(() -> ledger.unfinishedSince(failure.getDedupeId()).isPresent());
+
+        send(failure);
+
+        MimeMessage mail = awaitMail(failure.getSubject());
+        assertThat(mail.getHeader(EmailDelivery.POSSIBLE_DUPLICATE)).containsExactly("true");
+        assertThat(mail.getMessageID()).isEqualTo(EmailDelivery.messageId(failure.getDedupeId()));
+        await().atMost(DEADLINE).until(() -> ledger.contains(failure.getDedupeId()));
+        assertThat(ledger.unfinishedSince(failure.getDedupeId())).isEmpty();
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.stagecoach.notifier;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.stagecoach.testkit.receivers.FakePagerDuty;
+import dev.stagecoach.testkit.receivers.FakeSlack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ public class ChannelReceiversResource implements QuarkusTestResourceLifecycleMan
     public Map<String, String> start() {
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
-        slack = new FakeSlack("#deployments");
+        slack = new FakeSlack(Map.of("deployments", "C0DEPLOYS01"));
         pagerDuty = new FakePagerDuty();
         return Map.of(
                 "quarkus.mailer.host", "127.0.0.1",

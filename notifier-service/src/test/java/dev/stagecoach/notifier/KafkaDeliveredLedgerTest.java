@@ -11,6 +11,8 @@ import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.SharedKafka;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,35 @@ class KafkaDeliveredLedgerTest {
             assertThat(delivered).allSatisfy(n -> assertThat(next.contains(n.getDedupeId())).as(n.getDedupeId()).isTrue());
             assertThat(next.contains("run-never:on_start:0")).isFalse();
             assertThat(next.size()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void theNextProcessKnowsWhichDeliveriesWereUnderWayWhenTheFirstStopped() throws Exception {
+        Notification underWay = SampleNotifications.start(Channel.SLACK, "#deployments");
+        Notification delivered = SampleNotifications.failure(Channel.EMAIL, "oncall@example.com");
+        Notification givenUp = SampleNotifications.success(Channel.WEBHOOK, "http://127.0.0.1:9/hook", List.of());
+        Instant before = Instant.now();
+        try (KafkaDeliveredLedger first = ledger()) {
+            first.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            for (Notification notification : List.of(underWay, delivered, givenUp)) {
+                first.begin(notification).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            first.record(delivered).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            first.forget(givenUp).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        try (KafkaDeliveredLedger next = ledger()) {
+            next.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            assertThat(next.unfinishedSince(underWay.getDedupeId())).hasValueSatisfying(
+                    at -> assertThat(at).isBetween(before.truncatedTo(ChronoUnit.MILLIS), Instant.now()));
+            assertThat(next.contains(underWay.getDedupeId())).isFalse();
+            assertThat(next.unfinishedSince(delivered.getDedupeId())).isEmpty();
+            assertThat(next.contains(delivered.getDedupeId())).isTrue();
+            assertThat(next.unfinishedSince(givenUp.getDedupeId())).isEmpty();
+            assertThat(next.contains(givenUp.getDedupeId())).isFalse();
+            assertThat(next.unfinished()).isEqualTo(1);
         }
     }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,9 @@ class NotificationDispatcherTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final HeldDeliveries webhooks = new HeldDeliveries();
+    private final RecentlyDelivered ledger = new RecentlyDelivered(100);
     private final NotificationDispatcher dispatcher = new NotificationDispatcher(
-            Map.of(Channel.WEBHOOK, webhooks), new RecentlyDelivered(100), new DeliveryMetrics(registry));
+            Map.of(Channel.WEBHOOK, webhooks), ledger, new DeliveryMetrics(registry));
 
     @Test
     void aNotificationDeliveredBeforeIsNotSentAgain() {
@@ -31,6 +33,55 @@ class NotificationDispatcherTest {
         assertThat(webhooks.sent).hasSize(1);
         assertThat(count(DeliveryMetrics.DUPLICATES, "webhook")).isEqualTo(1.0);
         assertThat(count(DeliveryMetrics.DELIVERED, "webhook")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDeliveryIsMarkedBegunWhileUnderWayAndTheMarkGoesWithItsEnd() {
+        dispatch(webhook("run-10:on_start:0"));
+        dispatch(webhook("run-10:on_failure:0"));
+
+        assertThat(ledger.unfinishedSince("run-10:on_start:0")).isPresent();
+        webhooks.finish(0, new DeliveryOutcome.Delivered(1));
+        webhooks.finish(1, new DeliveryOutcome.GivenUp("webhook http://example.test/hook answered 404"));
+
+        assertThat(ledger.unfinishedSince("run-10:on_start:0")).isEmpty();
+        assertThat(ledger.unfinishedSince("run-10:on_failure:0")).isEmpty();
+        assertThat(ledger.contains("run-10:on_start:0")).isTrue();
+        assertThat(ledger.contains("run-10:on_failure:0")).isFalse();
+        assertThat(webhooks.resumed).isEmpty();
+    }
+
+    @Test
+    void aDeliveryAKilledNotifierBeganIsResumedThroughItsChannelAndWhatItFindsIsRecordedAsDelivered() {
+        Instant begun = Instant.parse("2026-11-24T10:15:31Z");
+        ledger.begun("run-11:on_success:0", begun);
+
+        CompletableFuture<DeliveryOutcome> outcome = dispatch(webhook("run-11:on_success:0"));
+        webhooks.finish(0, new DeliveryOutcome.FoundDelivered("webhook receiver"));
+
+        assertThat(webhooks.sent).isEmpty();
+        assertThat(webhooks.resumed).containsExactly(Map.entry("run-11:on_success:0", begun));
+        assertThat(outcome).isCompletedWithValue(new DeliveryOutcome.FoundDelivered("webhook receiver"));
+        assertThat(ledger.contains("run-11:on_success:0")).isTrue();
+        assertThat(dispatch(webhook("run-11:on_success:0"))).isCompletedWithValue(new DeliveryOutcome.Duplicate());
+        assertThat(count(DeliveryMetrics.RESUMED, "webhook")).isEqualTo(1.0);
+        assertThat(count(DeliveryMetrics.DELIVERED, "webhook")).isEqualTo(1.0);
+    }
+
+    @Test
+    void noAttemptIsMadeBeforeTheMarkThatItBeganIsKept() {
+        HeldLedger held = new HeldLedger();
+        held.beginKept = new CompletableFuture<>();
+        held.loaded.complete(null);
+        NotificationDispatcher durable = new NotificationDispatcher(Map.of(Channel.WEBHOOK, webhooks), held,
+                new DeliveryMetrics(registry));
+
+        durable.dispatch(webhook("run-12:on_start:0"));
+        assertThat(held.begun).extracting(Notification::getDedupeId).containsExactly("run-12:on_start:0");
+        assertThat(webhooks.sent).isEmpty();
+
+        held.beginKept.complete(null);
+        assertThat(webhooks.sent).hasSize(1);
     }
 
     @Test
@@ -165,6 +216,8 @@ class NotificationDispatcherTest {
         final CompletableFuture<Void> loaded = new CompletableFuture<>();
         final CompletableFuture<Void> kept = new CompletableFuture<>();
         final List<Notification> recorded = new CopyOnWriteArrayList<>();
+        final List<Notification> begun = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> beginKept = CompletableFuture.completedFuture(null);
 
         @Override
         public CompletableFuture<Void> ready() {
@@ -177,9 +230,25 @@ class NotificationDispatcherTest {
         }
 
         @Override
+        public Optional<Instant> unfinishedSince(String dedupeId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Void> begin(Notification notification) {
+            begun.add(notification);
+            return beginKept;
+        }
+
+        @Override
         public CompletableFuture<Void> record(Notification delivered) {
             recorded.add(delivered);
             return kept;
+        }
+
+        @Override
+        public CompletableFuture<Void> forget(Notification givenUp) {
+            return CompletableFuture.completedFuture(null);
         }
     }
 
@@ -187,11 +256,22 @@ class NotificationDispatcherTest {
     private static final class HeldDeliveries implements ChannelDelivery {
 
         final List<Notification> sent = new CopyOnWriteArrayList<>();
+        final List<Map.Entry<String, Instant>> resumed = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<DeliveryOutcome>> pending = new CopyOnWriteArrayList<>();
 
         @Override
         public CompletableFuture<DeliveryOutcome> deliver(Notification notification) {
             sent.add(notification);
+            return held();
+        }
+
+        @Override
+        public CompletableFuture<DeliveryOutcome> deliverAgain(Notification notification, Instant begun) {
+            resumed.add(Map.entry(notification.getDedupeId(), begun));
+            return held();
+        }
+
+        private CompletableFuture<DeliveryOutcome> held() {
             CompletableFuture<DeliveryOutcome> outcome = new CompletableFuture<>();
             pending.add(outcome);
             return outcome;

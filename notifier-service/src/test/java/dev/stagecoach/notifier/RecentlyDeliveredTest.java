@@ -2,6 +2,7 @@ package dev.stagecoach.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class RecentlyDeliveredTest {
@@ -27,5 +28,25 @@ class RecentlyDeliveredTest {
         assertThat(delivered.contains("b")).isFalse();
         assertThat(delivered.contains("c")).isTrue();
         assertThat(delivered.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aDeliveryBegunIsUnfinishedUntilItIsDeliveredOrCleared() {
+        RecentlyDelivered memory = new RecentlyDelivered(10);
+        Instant first = Instant.parse("2026-12-01T10:00:00Z");
+        memory.begun("a", first);
+        memory.begun("a", first.plusSeconds(5));
+        memory.begun("b", first);
+        memory.add("c");
+        memory.begun("c", first);
+
+        assertThat(memory.unfinishedSince("a")).contains(first);
+        assertThat(memory.unfinishedSince("c")).as("delivered is never unfinished").isEmpty();
+        memory.add("a");
+        memory.cleared("b");
+
+        assertThat(memory.unfinishedSince("a")).isEmpty();
+        assertThat(memory.unfinishedSince("b")).isEmpty();
+        assertThat(memory.unfinished()).isZero();
     }
 }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stagecoach.events.Channel;
 import dev.stagecoach.events.Notification;
+import dev.stagecoach.testkit.receivers.FakeSlack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Slack delivery against a real local HTTP server that checks and answers as Slack does. */
 class SlackDeliveryTest {
 
-    private final FakeSlack slack = new FakeSlack("#deployments", "C0123ABCD9");
+    private final FakeSlack slack = new FakeSlack(Map.of("alerts", "C0ALERTS01", "deployments", "C0123ABCD9"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -45,6 +47,8 @@ class SlackDeliveryTest {
         JsonNode body = request.body();
         assertThat(body.path("channel").asText()).isEqualTo("#deployments");
         assertThat(body.path("text").asText()).isEqualTo(failure.getSubject());
+        assertThat(body.path("metadata").path("event_type").asText()).isEqualTo("stagecoach_notification");
+        assertThat(body.path("metadata").path("event_payload").path("dedupe_id").asText()).isEqualTo(failure.getDedupeId());
         JsonNode blocks = body.path("blocks");
         assertThat(blocks).extracting(b -> b.path("type").asText()).containsExactly("section", "actions", "context");
         assertThat(blocks.get(0).path("text").path("text").asText())
@@ -52,6 +56,50 @@ class SlackDeliveryTest {
         assertThat(blocks.get(1).path("elements")).extracting(b -> b.path("url").asText()).containsExactly(
                 "https://stagecoach.example.com/api/runs/" + failure.getRunId(),
                 "https://stagecoach.example.com/api/runs/" + failure.getRunId() + "/report");
+    }
+
+    @Test
+    void aPostAKilledNotifierMadeIsFoundInTheChannelsHistoryAndNotPostedAgain() {
+        Notification failure = SampleNotifications.failure(Channel.SLACK, "#deployments");
+        Instant begun = Instant.now();
+        await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliver(SampleNotifications.start(Channel.SLACK, "#deployments")));
+        await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliver(failure));
+        String ts = slack.history().get(1).ts();
+
+        // A new process: it knows neither the channel's id nor the message.
+        DeliveryOutcome resumed = await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliverAgain(failure, begun));
+
+        assertThat(resumed).isEqualTo(new DeliveryOutcome.FoundDelivered("slack #deployments message " + ts));
+        assertThat(slack.history()).hasSize(2);
+        assertThat(slack.requests()).extracting(FakeSlack.Request::path).containsSubsequence(
+                "/api/conversations.list", "/api/conversations.list", "/api/conversations.history");
+    }
+
+    @Test
+    void aPostThatNeverArrivedIsPostedOnceWhenResumed() {
+        Notification start = SampleNotifications.start(Channel.SLACK, "C0123ABCD9");
+        await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliver(SampleNotifications.start(Channel.SLACK, "C0123ABCD9")));
+
+        DeliveryOutcome resumed = await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliverAgain(start, Instant.now()));
+
+        assertThat(resumed).isEqualTo(new DeliveryOutcome.Delivered(1));
+        assertThat(slack.history()).extracting(p -> p.body().path("metadata").path("event_payload").path("dedupe_id").asText())
+                .filteredOn(start.getDedupeId()::equals).hasSize(1);
+        // A channel id is looked up as it is.
+        assertThat(slack.requests()).extracting(FakeSlack.Request::path).doesNotContain("/api/conversations.list");
+    }
+
+    @Test
+    void withoutTheScopesToReadHistoryAResumedMessageIsPostedAgain() {
+        slack.grant("chat:write");
+        Notification success = SampleNotifications.success(Channel.SLACK, "#deployments", List.of());
+        await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliver(success));
+
+        DeliveryOutcome resumed = await(delivery(Optional.of(FakeSlack.TOKEN), Map.of()).deliverAgain(success, Instant.now()));
+
+        assertThat(resumed).isEqualTo(new DeliveryOutcome.Delivered(1));
+        assertThat(slack.history()).hasSize(2);
+        assertThat(slack.requests()).extracting(FakeSlack.Request::error).contains("missing_scope");
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,21 @@ class WebhookDeliveryTest {
 
         assertThat(deliver(url)).isEqualTo(new DeliveryOutcome.Delivered(1));
         assertThat(receiver.received("accepted")).hasSize(1);
+    }
+
+    @Test
+    void aDeliveryAKilledNotifierBeganIsSentAgainWithTheSameKeyAndFlaggedAsAPossibleDuplicate() {
+        String url = receiver.endpoint("resumed", 204);
+        Notification notification = notification(url);
+
+        webhooks.deliver(notification).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        DeliveryOutcome again = webhooks.deliverAgain(notification, Instant.now()).toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(again).isEqualTo(new DeliveryOutcome.Delivered(1));
+        List<WebhookReceiver.Received> received = receiver.received("resumed");
+        assertThat(received).extracting(r -> header(r, "Idempotency-Key")).containsExactly("run-9:on_success:0", "run-9:on_success:0");
+        assertThat(received).extracting(r -> header(r, WebhookDelivery.POSSIBLE_DUPLICATE)).containsExactly(null, "true");
     }
 
     @Test
@@ -115,6 +132,11 @@ class WebhookDeliveryTest {
     void queryAndUserInfoOfATargetStayOutOfReasonsAndLogs() {
         assertThat(WebhookDelivery.shown(URI.create("https://user:secret@hooks.example.test:8443/services/x?token=abc")))
                 .isEqualTo("https://hooks.example.test:8443/services/x?...");
+    }
+
+    private static String header(WebhookReceiver.Received received, String name) {
+        return received.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> e.getValue().get(0)).findFirst().orElse(null);
     }
 
     private DeliveryOutcome deliver(String url) {

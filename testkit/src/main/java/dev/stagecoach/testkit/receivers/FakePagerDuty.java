@@ -1,4 +1,4 @@
-package dev.stagecoach.notifier;
+package dev.stagecoach.testkit.receivers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,12 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * summary, source and one of the four severities), answers 202 or 400 with PagerDuty's reasons,
  * 429 while rate limited, and keeps incidents open by dedup key until resolved.
  */
-final class FakePagerDuty implements AutoCloseable {
+public final class FakePagerDuty implements AutoCloseable {
 
-    static final String ROUTING_KEY = "R0UT1NGKEY0000000000000000000001";
+    public static final String ROUTING_KEY = "R0UT1NGKEY0000000000000000000001";
     private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
 
-    record Event(JsonNode body, Instant at, int status) {
+    public record Event(JsonNode body, Instant at, int status) {
     }
 
     private final HttpServer server;
@@ -38,7 +38,7 @@ final class FakePagerDuty implements AutoCloseable {
     private final Map<String, String> openIncidents = new ConcurrentHashMap<>();
     private final AtomicInteger rateLimitedFor = new AtomicInteger();
 
-    FakePagerDuty() {
+    public FakePagerDuty() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         } catch (IOException e) {
@@ -48,24 +48,24 @@ final class FakePagerDuty implements AutoCloseable {
         server.start();
     }
 
-    String eventsUrl() {
+    public String eventsUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v2/enqueue";
     }
 
-    void rateLimit(int requests) {
+    public void rateLimit(int requests) {
         rateLimitedFor.set(requests);
     }
 
-    List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
-    List<Event> accepted() {
+    public List<Event> accepted() {
         return events.stream().filter(e -> e.status() == 202).toList();
     }
 
     /** Open incidents: dedup key to the summary that opened it. */
-    Map<String, String> openIncidents() {
+    public Map<String, String> openIncidents() {
         return Map.copyOf(openIncidents);
     }
 
