@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * Notifications on the local stack, every part a real process or server: the notifier gets
  * its channel settings from the environment `up` and `demo` pass it, mails through an SMTP
  * server in this JVM (GreenMail) and posts to HTTP servers that check requests as Slack and
- * PagerDuty do; then it is killed with kill -9 in the middle of a burst.
+ * PagerDuty do; then it is killed with kill -9 in the middle of a burst, and once more while
+ * Slack and a webhook hold their answers to what it sent.
  */
 class NotificationsEndToEndIT {
 

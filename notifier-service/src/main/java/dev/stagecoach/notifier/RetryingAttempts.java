@@ -84,7 +84,6 @@ final class RetryingAttempts {
         }
     }
 
-
     private record Delivery(Channel channel, String dedupeId, String receiver, Supplier<CompletionStage<AttemptAnswer>> attempt,
                             CompletableFuture<DeliveryOutcome> outcome) {
     }

@@ -96,7 +96,8 @@ public final class SlackDelivery implements ChannelDelivery {
         return history.get().find(target, notification.getDedupeId(), begun).handle((found, error) -> {
             if (error != null) {
                 LOG.warnf("cannot tell whether Slack has a notification a stopped notifier began, so it is posted again"
-                        + " dedupeId=%s target=%s reason=\"%s\"", notification.getDedupeId(), target, AttemptAnswer.describe(Failures.cause(error)));
+                        + " dedupeId=%s target=%s reason=\"%s\"", notification.getDedupeId(), target,
+                        AttemptAnswer.describe(Failures.cause(error)));
                 return Optional.<String>empty();
             }
             return found;
@@ -104,7 +105,6 @@ public final class SlackDelivery implements ChannelDelivery {
                 ? CompletableFuture.completedFuture(new DeliveryOutcome.FoundDelivered("slack " + target + " message " + found.get()))
                 : deliver(notification));
     }
-
 
     private CompletionStage<DeliveryOutcome> send(Notification notification, String receiver, HttpRequest request, boolean webApi) {
         return attempts.run(Channel.SLACK, notification.getDedupeId(), receiver,

@@ -62,11 +62,17 @@ final class SlackHistory {
             return CompletableFuture.completedFuture(channel);
         }
         String known = channelIds.get(channel);
-        return known != null ? CompletableFuture.completedFuture(known) : listPage(channel, "", 1);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        // Private channels are listed only with groups:read; a bot without it still finds public ones.
+        return listPage(channel, "public_channel,private_channel", "", 1).exceptionallyCompose(error ->
+                Failures.cause(error) instanceof SlackLookupFailed failed && "missing_scope".equals(failed.error)
+                        ? listPage(channel, "public_channel", "", 1) : CompletableFuture.failedFuture(error));
     }
 
-    private CompletionStage<String> listPage(String channel, String cursor, int page) {
-        return call("conversations.list", Map.of("types", "public_channel,private_channel", "exclude_archived", "true",
+    private CompletionStage<String> listPage(String channel, String types, String cursor, int page) {
+        return call("conversations.list", Map.of("types", types, "exclude_archived", "true",
                 "limit", Integer.toString(PAGE), "cursor", cursor), 0).thenCompose(answer -> {
             for (JsonNode found : answer.path("channels")) {
                 channelIds.put("#" + found.path("name").asText(), found.path("id").asText());
@@ -77,9 +83,9 @@ final class SlackHistory {
             }
             String next = nextCursor(answer);
             if (next.isEmpty() || page >= MAX_PAGES) {
-                throw new SlackLookupFailed("conversations.list does not show " + channel + " to the bot");
+                throw new SlackLookupFailed("conversations.list does not show " + channel + " to the bot", "");
             }
-            return listPage(channel, next, page + 1);
+            return listPage(channel, types, next, page + 1);
         });
     }
 
@@ -98,7 +104,7 @@ final class SlackHistory {
                 return CompletableFuture.completedFuture(Optional.<String>empty());
             }
             if (page >= MAX_PAGES) {
-                throw new SlackLookupFailed("more than " + MAX_PAGES * PAGE + " messages since the delivery began");
+                throw new SlackLookupFailed("more than " + MAX_PAGES * PAGE + " messages since the delivery began", "");
             }
             return historyPage(channelId, dedupeId, oldest, next, page + 1);
         });
@@ -134,7 +140,8 @@ final class SlackHistory {
         if (answer == null || !answer.path("ok").asBoolean(false)) {
             String error = answer == null ? "HTTP " + response.statusCode() : answer.path("error").asText("HTTP " + response.statusCode());
             throw new SlackLookupFailed(method + " answered " + error + ("missing_scope".equals(error)
-                    ? ": give the bot channels:history and channels:read (groups:history and groups:read for private channels)" : ""));
+                    ? ": give the bot channels:history and channels:read (groups:history and groups:read for private channels)" : ""),
+                    error);
         }
         return answer;
     }
@@ -145,8 +152,13 @@ final class SlackHistory {
 
     /** Slack could not say whether it has the message. */
     static final class SlackLookupFailed extends RuntimeException {
-        SlackLookupFailed(String message) {
+
+        /** Slack's own error code, empty when Slack answered but not what was looked for. */
+        final String error;
+
+        SlackLookupFailed(String message, String error) {
             super(message, null, false, false);
+            this.error = error;
         }
     }
 }

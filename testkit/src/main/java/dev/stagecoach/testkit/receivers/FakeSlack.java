@@ -56,6 +56,7 @@ public final class FakeSlack implements AutoCloseable {
     private volatile int retryAfterSeconds = 1;
     private volatile Duration answerAfter = Duration.ZERO;
     private volatile CountDownLatch held = new CountDownLatch(0);
+    // No groups:read: conversations.list of private channels is refused, as Slack does.
     private volatile Set<String> scopes = Set.of("chat:write", "channels:read", "channels:history");
 
     /** @param idsByName the workspace's channels, name (without #) to id */
@@ -155,12 +156,14 @@ public final class FakeSlack implements AutoCloseable {
             case "conversations.list" -> "channels:read";
             default -> "channels:history";
         };
-        if (!scopes.contains(scope)) {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        boolean privateChannels = method.equals("conversations.list")
+                && List.of(query.getOrDefault("types", "public_channel").split(",")).contains("private_channel");
+        if (!scopes.contains(scope) || privateChannels && !scopes.contains("groups:read")) {
             answer(exchange, path, authorization, null, 200, "missing_scope");
             return;
         }
         if (!post) {
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             ObjectNode page = method.equals("conversations.list") ? channelList(query) : channelHistory(query);
             requests.add(new Request(path, authorization, page, Instant.now(), page.path("ok").asBoolean() ? null : page.path("error").asText()));
             send(exchange, 200, page.toString());
