@@ -58,7 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, List<String>> jvmArgsByName = new LinkedHashMap<>();
     private final StackFile stackFile;
-    private final String token = newToken();
+    private String token = newToken();
     private final Map<String, String> extraTokens = new LinkedHashMap<>();
     private final Map<String, String> tokenScopes = new LinkedHashMap<>();
     private WorkerPools workers = WorkerPools.defaults();
@@ -71,6 +71,7 @@ public final class LocalStack implements AutoCloseable {
     private int minInsyncReplicas = 1;
     private String bootstrapServers;
     private Map<String, String> kafkaSettings = Map.of();
+    private Path kafkaConfigFile;
     private boolean saslSslBroker;
 
     /**
@@ -226,6 +227,12 @@ public final class LocalStack implements AutoCloseable {
      * The broker {@link #start()} starts requires SASL_SSL (SCRAM-SHA-512) of every client, with
      * a certificate and user it makes; the stack's services and clients get its settings. For tests.
      */
+    /** The client properties file the Kafka settings came from, kept in the stack file so that `up` can restart a service with them. */
+    public LocalStack withKafkaConfigFile(Path file) {
+        this.kafkaConfigFile = file;
+        return this;
+    }
+
     public LocalStack withSaslSslBroker() {
         this.saslSslBroker = true;
         return this;
@@ -240,7 +247,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The names of the worker processes (their worker ids), in start order. */
     public List<String> workerNames() {
-        return List.copyOf(workers.poolByWorker().keySet());
+        return List.copyOf((poolByWorker.isEmpty() ? workers.poolByWorker() : poolByWorker).keySet());
     }
 
     public Path logsDir() {
@@ -314,8 +321,63 @@ public final class LocalStack implements AutoCloseable {
             close();
             throw e;
         }
-        stackFile.write(bootstrapServers, ports, pids(), token);
+        stackFile.write(contents(pids()));
         return this;
+    }
+
+    /**
+     * Starts again the processes of a running stack that have ended (a kill -9, a crash), as
+     * they were: same ports, state, token, pool. What still runs is left alone. This is what
+     * {@code up} does on a stack that is partly down.
+     *
+     * @return the names of the processes started again
+     */
+    public List<String> restartEnded(StackFile.Contents recorded) {
+        List<String> ended = recorded.ended();
+        bootstrapServers = recorded.bootstrapServers();
+        if (recorded.token() != null) {
+            token = recorded.token();
+        }
+        ports.putAll(recorded.ports());
+        if (recorded.workers() != null) {
+            poolByWorker.putAll(recorded.workers());
+        }
+        if (recorded.kafkaConfig() != null) {
+            kafkaConfigFile = Path.of(recorded.kafkaConfig());
+        }
+        if (ended.contains(KAFKA)) {
+            startBroker(portOf(bootstrapServers));
+        }
+        List<String> services = ended.stream().filter(name -> !name.equals(KAFKA)).toList();
+        for (String name : services) {
+            startService(name, moduleOf(name), List.of());
+        }
+        Map<String, Long> pids = new LinkedHashMap<>(recorded.pids());
+        pids.putAll(pids());
+        stackFile.write(contents(pids));
+        for (String name : services) {
+            awaitReady(name);
+        }
+        return ended;
+    }
+
+    private String moduleOf(String name) {
+        if (name.equals(SCHEDULER) || name.equals(NOTIFIER)) {
+            return name;
+        }
+        if (poolByWorker.containsKey(name) || name.startsWith(WORKER)) {
+            return WORKER;
+        }
+        throw new IllegalStateException("the stack file names a process " + name + " that is none of the stack's services");
+    }
+
+    private StackFile.Contents contents(Map<String, Long> pids) {
+        return new StackFile.Contents(bootstrapServers, ports, pids, token, poolByWorker,
+                kafkaConfigFile == null ? null : kafkaConfigFile.toAbsolutePath().toString());
+    }
+
+    private static int portOf(String bootstrapServers) {
+        return Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
     }
 
     public void startBroker() {
@@ -327,7 +389,7 @@ public final class LocalStack implements AutoCloseable {
      * services wrote before is still there, and their clients reconnect on their own.
      */
     public void killAndRestartBroker() {
-        int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+        int port = portOf(bootstrapServers);
         kill(KAFKA);
         startBroker(port);
     }

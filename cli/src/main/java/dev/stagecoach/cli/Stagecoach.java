@@ -47,8 +47,10 @@ public final class Stagecoach implements Runnable {
         return Path.of(System.getProperty("stagecoach.home", ".")).toAbsolutePath().normalize();
     }
 
+    /** Where `up` keeps the local stack's state; the system property lets a test run a stack of its own beside a user's. */
     static Path stackDir() {
-        return home().resolve(".stagecoach/stack");
+        String dir = System.getProperty("stagecoach.stack-dir");
+        return dir != null ? Path.of(dir).toAbsolutePath() : home().resolve(".stagecoach/stack");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -2,13 +2,17 @@ package dev.stagecoach.cli;
 
 import dev.stagecoach.kafka.KafkaSettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "up",
-        description = "Start a local stack (Kafka broker, scheduler, notifier and workers, one default worker unless --workers says otherwise) that keeps running; stop it with `down`.")
+        description = "Start a local stack (Kafka broker, scheduler, notifier and workers, one default worker unless --workers says otherwise)"
+                + " that keeps running; stop it with `down`. On a stack that runs, starts again what has ended (a kill -9, a crash).")
 final class UpCommand implements Callable<Integer> {
 
     static final String WORKERS_HELP = "Worker processes per pool, e.g. default=2,gpu=1: a stage with `pool: gpu` runs on a gpu worker."
@@ -33,9 +37,20 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return Stagecoach.BAD_INPUT;
         }
-        if (new StackFile(Stagecoach.stackDir()).read().isPresent()) {
-            System.err.println("a local stack already runs (" + Stagecoach.stackDir() + "); stop it with `stagecoach down`");
-            return Stagecoach.FAILED;
+        StackFile file = new StackFile(Stagecoach.stackDir());
+        Optional<StackFile.Contents> recorded = file.read();
+        if (recorded.isPresent()) {
+            List<String> ended = recorded.get().ended();
+            if (ended.isEmpty()) {
+                System.err.println("a local stack already runs (" + Stagecoach.stackDir() + "); stop it with `stagecoach down`");
+                return Stagecoach.FAILED;
+            }
+            if (ended.size() < recorded.get().pids().size()) {
+                return restartEnded(recorded.get(), ended);
+            }
+            // A stack whose processes all ended (a reboot, kill -9 of each): its file is all that is left of it.
+            System.out.println("the local stack in " + Stagecoach.stackDir() + " had stopped (none of its processes runs); starting it anew");
+            file.delete();
         }
         LocalStack stack = new LocalStack(Stagecoach.home(), Stagecoach.stackDir()).withWorkers(pools).withNotifierSettings(System.getenv());
         try {
@@ -45,6 +60,37 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return Stagecoach.FAILED;
         }
+        printWhereThingsAre(stack, kafkaConfig == null ? null : kafkaConfig.toString(), pools.toString());
+        return Stagecoach.OK;
+    }
+
+    /** Like docker compose up on a project partly down: what ended starts again as it was, the rest runs on untouched. */
+    private Integer restartEnded(StackFile.Contents recorded, List<String> ended) {
+        if (workers != null || kafkaConfig != null) {
+            System.err.println("note: " + WorkerPools.OPTION + " and --kafka-config shape a new stack; the processes that ended start"
+                    + " again as they were (`down`, then `up`, for a new stack)");
+        }
+        LocalStack stack = new LocalStack(Stagecoach.home(), Stagecoach.stackDir()).withNotifierSettings(System.getenv());
+        if (recorded.kafkaConfig() != null) {
+            stack.withKafkaSettings(KafkaSettings.load(Path.of(recorded.kafkaConfig())));
+        }
+        for (String name : ended) {
+            System.out.println("starting " + name + " again (process " + recorded.pids().get(name) + " had ended)");
+        }
+        try {
+            stack.restartEnded(recorded);
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return Stagecoach.FAILED;
+        }
+        String pools = recorded.workers() == null ? "" : recorded.workers().values().stream()
+                .collect(Collectors.groupingBy(pool -> pool, java.util.LinkedHashMap::new, Collectors.counting()))
+                .entrySet().stream().map(pool -> pool.getKey() + "=" + pool.getValue()).collect(Collectors.joining(", "));
+        printWhereThingsAre(stack, recorded.kafkaConfig(), pools);
+        return Stagecoach.OK;
+    }
+
+    private static void printWhereThingsAre(LocalStack stack, String kafkaConfig, String pools) {
         System.out.println("Kafka      " + stack.bootstrapServers() + (kafkaConfig == null ? "" : "  (" + kafkaConfig + ")"));
         System.out.println("dashboard  " + stack.schedulerUrl() + "/#token=" + stack.token() + "  (signs you in as admin for this browser session)");
         System.out.println("scheduler  " + stack.schedulerUrl() + "  (API under /api, health /q/health, metrics /q/metrics)");
@@ -53,7 +99,6 @@ final class UpCommand implements Callable<Integer> {
                 + "  (set QUARKUS_MAILER_*, STAGECOACH_NOTIFIER_* before `up` for the others; README, Notifications)");
         System.out.println("logs       " + stack.logsDir());
         System.out.println("stop with  ./stagecoach down");
-        return Stagecoach.OK;
     }
 
     /** Starts a broker and the services, or with a client properties file only the services, on the cluster it names. */
@@ -68,6 +113,6 @@ final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException(kafkaConfig + " has no bootstrap.servers: --kafka-config names the cluster to use, e.g."
                     + " bootstrap.servers=kafka-1:9093 with its security.protocol and sasl.* settings");
         }
-        stack.withKafkaSettings(settings).startServices(bootstrapServers);
+        stack.withKafkaSettings(settings).withKafkaConfigFile(kafkaConfig).startServices(bootstrapServers);
     }
 }
