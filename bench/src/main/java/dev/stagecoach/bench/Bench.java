@@ -38,13 +38,13 @@ public final class Bench implements Callable<Integer> {
     static final int FANOUT_PARALLEL_WORKERS = 16;
     static final String WORKER_GROUP = "stagecoach-workers-default";
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
-    private static final List<String> SECTIONS = List.of("floor", "handoff", "peers", "throughput", "fanout", "footprint", "failover");
+    private static final List<String> SECTIONS = List.of("floor", "handoff", "peers", "notifications", "throughput", "fanout", "footprint", "failover");
 
     @Option(names = "--quick", description = "Fewer samples and shorter windows: about three minutes instead of ten.")
     boolean quick;
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Which sections to run (default: all): floor, handoff, peers, throughput, fanout, footprint, failover.")
+            description = "Which sections to run (default: all): floor, handoff, peers, notifications, throughput, fanout, footprint, failover.")
     List<String> sections = new ArrayList<>(SECTIONS);
 
     @Option(names = "--workers", split = ",", paramLabel = "N", description = "Worker instances of the throughput phases (default: 1,2,4).")
@@ -205,6 +205,14 @@ public final class Bench implements Callable<Integer> {
                 progress(began, "peers' workload: runs of " + PeerWorkloadBench.STEPS + " noop steps, " + oneAtATime
                         + " one at a time, then " + burst + " at once");
                 results.peers = new PeerWorkloadBench(kafka, tap).measure(oneAtATime, burst);
+            }
+            if (sections.contains("notifications")) {
+                int samples = quick ? 100 : 500;
+                int burst = quick ? 500 : 2000;
+                progress(began, "notifications: " + samples + " webhooks one at a time, then " + burst + " at once");
+                try (NotificationBench notifications = new NotificationBench(kafka)) {
+                    results.notifications = notifications.measure(Math.max(20, samples / 10), samples, burst);
+                }
             }
             if (sections.contains("throughput")) {
                 ThroughputBench throughput = new ThroughputBench(kafka, tap, THROUGHPUT_STAGES);

@@ -75,6 +75,13 @@ final class MarkdownReport {
                             ms(p.runLatency().percentile(50)), p.runsPerSecond()),
                     "", "Temporal test server: 3.9 ms, 30 ms, 67 runs/s");
         }
+        if (r.notifications != null) {
+            NotificationBench.Notifications n = r.notifications;
+            t.row("2", "notifier: a webhook notification written → received by an HTTP receiver answering 204 (n = "
+                            + n.latency().count() + " one at a time; then " + n.burst() + " at once)",
+                    pp(n.latency()) + String.format(Locale.ROOT, "; **%,.0f** notifications/s", n.perSecond()),
+                    ratios(n.latency()), "");
+        }
         for (ThroughputBench.Phase p : r.phases) {
             t.row("3", "throughput: " + Bench.THROUGHPUT_STAGES + "-stage noop runs, " + p.inFlight() + " in flight, "
                             + p.workers() + " worker" + (p.workers() == 1 ? "" : "s") + " × 4 concurrent",

@@ -28,6 +28,7 @@ final class Results {
     HandoffBench.Handoff handoff;
     HandoffBench.Handoff probedHandoff;
     PeerWorkloadBench.Peers peers;
+    NotificationBench.Notifications notifications;
     final List<ThroughputBench.Phase> phases = new ArrayList<>();
     FanoutBench.Fanout fanout;
     Quiet idle;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,10 +50,10 @@ class UpCommandEndToEndIT {
 
     @Test
     void upStartsAgainWhatAKillEndedAndOnlyThatThenANewStackWhenNothingRuns() throws Exception {
-        EndToEnd.CliRun first = EndToEnd.cli("up", "--workers", "default=1,gpu=1");
+        EndToEnd.CliRun first = EndToEnd.cli("up", "--workers", "default=0,gpu=1");
         assertThat(first.exitCode()).as(first.output()).isZero();
         StackFile.Contents started = stackFile();
-        assertThat(started.workers()).containsValues("default", "gpu");
+        assertThat(started.workers()).containsOnly(Map.entry("worker-gpu-1", "gpu"));
 
         kill(started, LocalStack.NOTIFIER);
         String gpuWorker = started.workers().entrySet().stream().filter(w -> w.getValue().equals("gpu")).findFirst().orElseThrow().getKey();
@@ -92,7 +93,7 @@ class UpCommandEndToEndIT {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "pipeline:\n  name: " + name + "\n" + """
                   stages:
-                    - {name: prepare, run: echo prepared}
+                    - {name: prepare, pool: POOL, run: echo prepared}
                     - {name: train, pool: POOL, run: echo trained}
                   notifications:
                     on_success:
