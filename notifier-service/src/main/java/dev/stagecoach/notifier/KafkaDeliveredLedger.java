@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,18 +46,20 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
 
     private final RecentlyDelivered index;
     private final Topic<NotificationDelivered> topic;
+    private final Deserializer<NotificationDelivered> values;
     private final Map<String, Object> clientConfig;
     private final Clock clock;
     private final KafkaProducer<String, NotificationDelivered> producer;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final Thread reader;
-    private volatile KafkaConsumer<String, NotificationDelivered> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean closed;
 
     /** @param clientConfig bootstrap servers and whatever else every client of this service needs */
     public KafkaDeliveredLedger(Map<String, Object> clientConfig, Topic<NotificationDelivered> topic, int capacity, Clock clock) {
         this.index = new RecentlyDelivered(capacity, clock);
         this.topic = topic;
+        this.values = topic.valueSerde().deserializer();
         this.clientConfig = Map.copyOf(clientConfig);
         this.clock = clock;
         Map<String, Object> producerConfig = new HashMap<>(clientConfig);
@@ -145,8 +149,9 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
             Map<String, Object> config = new HashMap<>(clientConfig);
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-            try (KafkaConsumer<String, NotificationDelivered> reading = new KafkaConsumer<>(config,
-                    topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            // Values as bytes: a record that is no NotificationDelivered is skipped, not the end of reading.
+            try (KafkaConsumer<String, byte[]> reading = new KafkaConsumer<>(config,
+                    topic.keySerde().deserializer(), new ByteArrayDeserializer())) {
                 consumer = reading;
                 if (closed) {
                     return;
@@ -156,8 +161,8 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
                 reading.seekToBeginning(partitions);
                 Map<TopicPartition, Long> end = reading.endOffsets(partitions);
                 while (!closed) {
-                    for (ConsumerRecord<String, NotificationDelivered> record : reading.poll(Duration.ofMillis(200))) {
-                        remember(record.key(), record.value());
+                    for (ConsumerRecord<String, byte[]> record : reading.poll(Duration.ofMillis(200))) {
+                        remember(record);
                     }
                     if (!loaded.isDone() && partitions.stream().allMatch(p -> reading.position(p) >= end.get(p))) {
                         LOG.infof("delivered notifications read back topic=%s ids=%d unfinished=%d", topic.name(),
@@ -175,7 +180,19 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
         }
     }
 
-    private void remember(String dedupeId, NotificationDelivered value) {
+    private void remember(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            skipped(record, "it has no key");
+            return;
+        }
+        NotificationDelivered value;
+        try {
+            value = record.value() == null ? null : values.deserialize(topic.name(), record.value());
+        } catch (RuntimeException e) {
+            skipped(record, "its value is no NotificationDelivered: " + e.getMessage());
+            return;
+        }
+        String dedupeId = record.key();
         if (value == null) {
             index.cleared(dedupeId);
         } else if (value.getState() == DeliveryState.DELIVERED) {
@@ -185,8 +202,17 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
         }
     }
 
+    /**
+     * Only the notifier writes this topic; what else lands there cannot say anything was
+     * delivered, so it is left out, and reading goes on.
+     */
+    private void skipped(ConsumerRecord<String, byte[]> record, String why) {
+        LOG.warnf("record skipped topic=%s partition=%d offset=%d reason=\"%s\"", record.topic(), record.partition(),
+                record.offset(), why);
+    }
+
     /** A topic just created may not be in the metadata yet: an empty answer would make an empty memory look complete. */
-    private List<TopicPartition> partitions(KafkaConsumer<String, NotificationDelivered> reading) {
+    private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> reading) {
         while (!closed) {
             List<TopicPartition> partitions = reading.partitionsFor(topic.name(), Duration.ofMinutes(1)).stream()
                     .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
@@ -220,7 +246,7 @@ public final class KafkaDeliveredLedger implements DeliveredLedger, AutoCloseabl
     @Override
     public void close() {
         closed = true;
-        KafkaConsumer<String, NotificationDelivered> reading = consumer;
+        KafkaConsumer<String, byte[]> reading = consumer;
         if (reading != null) {
             reading.wakeup();
         }

@@ -9,6 +9,7 @@ import dev.stagecoach.events.NotificationDelivered;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.SharedKafka;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The ledger against a real broker: what one notifier process recorded, the next one knows. */
@@ -77,6 +82,29 @@ class KafkaDeliveredLedgerTest {
             assertThat(next.unfinishedSince(givenUp.getDedupeId())).isEmpty();
             assertThat(next.contains(givenUp.getDedupeId())).isFalse();
             assertThat(next.unfinished()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whatIsNoNotificationDeliveredOnTheTopicIsSkippedAndReadingGoesOn() throws Exception {
+        Notification delivered = SampleNotifications.failure(Channel.EMAIL, "oncall@example.com");
+        try (KafkaDeliveredLedger first = ledger()) {
+            first.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topic.name(), 0, "garbage", "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(topic.name(), 0, null, new byte[] {1, 2, 3}));
+                producer.flush();
+            }
+            first.record(delivered).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        try (KafkaDeliveredLedger next = ledger()) {
+            next.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            assertThat(next.contains(delivered.getDedupeId())).isTrue();
+            assertThat(next.contains("garbage")).isFalse();
+            assertThat(next.unfinishedSince("garbage")).isEmpty();
         }
     }
 
