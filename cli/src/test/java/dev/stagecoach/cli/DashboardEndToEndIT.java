@@ -43,6 +43,7 @@ class DashboardEndToEndIT {
         stack = EndToEnd.stackOn(broker, dir)
                 .withToken("olga", "operator:" + OPERATOR_TOKEN)
                 .withToken("victor", "viewer:" + VIEWER_TOKEN)
+                .withTokenScope("victor", "watched", "stream*")
                 .startServices(broker.bootstrapServers());
         admin = new ApiClient(stack.schedulerUrl(), stack.token());
         browser = new Browser();
@@ -207,7 +208,7 @@ class DashboardEndToEndIT {
         browser.clickNow("g.stage[data-stage='deploy'][data-status='AWAITING_APPROVAL']", ON_SCREEN_WITHIN);
         browser.await(By.xpath("//section[@id='stage-detail']//h2[contains(., 'deploy')]"), ON_SCREEN_WITHIN);
         assertThat(browser.all(By.cssSelector("#main button"))).isEmpty();
-        assertThat(browser.driver().findElement(By.id("who")).getText()).isEqualTo("victor · viewer");
+        assertThat(browser.driver().findElement(By.id("who")).getText()).isEqualTo("victor · viewer · pipelines watched, stream*");
         admin.control(runId, "cancel", null, "admin", "test over");
     }
 

@@ -534,7 +534,8 @@ async function start() {
     if (e.status !== 401) mount(h('p', { class: 'error' }, 'The scheduler did not answer: ' + e.message));
     return;
   }
-  document.getElementById('who').textContent = state.me.authEnabled ? state.me.name + ' · ' + state.me.role : 'auth off';
+  document.getElementById('who').textContent = !state.me.authEnabled ? 'auth off'
+    : state.me.name + ' · ' + state.me.role + (state.me.pipelines ? ' · pipelines ' + state.me.pipelines : '');
   document.body.dataset.role = state.me.role;
   window.onhashchange = route;
   route();

@@ -11,13 +11,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** Who the caller is and what they may do: the dashboard shows only the actions their role allows. */
+/** Who the caller is and what they may do: the dashboard shows only the actions their role allows, and the pipelines a limited token reaches. */
 @Path("/api/me")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresRole(Role.VIEWER)
 public class CallerResource {
 
-    public record Me(String name, String role, boolean authEnabled) {
+    /** @param pipelines the globs a token is limited to, e.g. {@code release-*}; null when it reaches every pipeline */
+    public record Me(String name, String role, boolean authEnabled, String pipelines) {
     }
 
     @Inject
@@ -28,10 +29,10 @@ public class CallerResource {
     @GET
     public Me me() {
         // With auth off every caller may do everything.
-        return caller.get().map(CallerResource::me).orElse(new Me(null, Role.ADMIN.label(), tokens.enabled()));
+        return caller.get().map(CallerResource::me).orElse(new Me(null, Role.ADMIN.label(), tokens.enabled(), null));
     }
 
     private static Me me(Caller caller) {
-        return new Me(caller.name(), caller.role().label(), true);
+        return new Me(caller.name(), caller.role().label(), true, caller.scope().unlimited() ? null : caller.scope().describe());
     }
 }
