@@ -223,16 +223,16 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
-    /**
-     * The broker {@link #start()} starts requires SASL_SSL (SCRAM-SHA-512) of every client, with
-     * a certificate and user it makes; the stack's services and clients get its settings. For tests.
-     */
     /** The client properties file the Kafka settings came from, kept in the stack file so that `up` can restart a service with them. */
     public LocalStack withKafkaConfigFile(Path file) {
         this.kafkaConfigFile = file;
         return this;
     }
 
+    /**
+     * The broker {@link #start()} starts requires SASL_SSL (SCRAM-SHA-512) of every client, with
+     * a certificate and user it makes; the stack's services and clients get its settings. For tests.
+     */
     public LocalStack withSaslSslBroker() {
         this.saslSslBroker = true;
         return this;

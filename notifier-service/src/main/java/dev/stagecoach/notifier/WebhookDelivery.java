@@ -32,6 +32,8 @@ import org.jboss.logging.Logger;
 public final class WebhookDelivery implements ChannelDelivery {
 
     private static final Logger LOG = Logger.getLogger(WebhookDelivery.class);
+    /** The header on a copy that an earlier notifier process may have delivered already: a receiver that keeps no keys may still check. */
+    static final String POSSIBLE_DUPLICATE = "Stagecoach-Possible-Duplicate";
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -54,9 +56,6 @@ public final class WebhookDelivery implements ChannelDelivery {
         this.requestTimeout = requestTimeout;
         this.metrics = metrics;
     }
-
-    /** The header on a copy that an earlier notifier process may have delivered already: a receiver that keeps no keys may still check. */
-    static final String POSSIBLE_DUPLICATE = "Stagecoach-Possible-Duplicate";
 
     @Override
     public CompletionStage<DeliveryOutcome> deliver(Notification notification) {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,11 +141,7 @@ public final class FakePagerDuty implements AutoCloseable {
 
     private void answer(HttpExchange exchange, JsonNode body, int status, String answer) throws IOException {
         events.add(new Event(body, Instant.now(), status));
-        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        JsonAnswer.send(exchange, status, "application/json", answer);
     }
 
     @Override

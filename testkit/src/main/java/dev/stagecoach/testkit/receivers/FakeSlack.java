@@ -314,11 +314,7 @@ public final class FakeSlack implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String answer) throws IOException {
-        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        JsonAnswer.send(exchange, status, "application/json; charset=utf-8", answer);
     }
 
     @Override
