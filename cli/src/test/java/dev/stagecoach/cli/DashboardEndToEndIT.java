@@ -168,18 +168,24 @@ class DashboardEndToEndIT {
 
     @Test
     void anOperatorApprovesAWaitingStageFromThePageAndTheRunGoesOn() throws Exception {
+        Path smokeMayEnd = dir.resolve("smoke-may-end");
         String runId = startRun("gated", """
                   stages:
                     - {name: build, run: echo built}
+                    - {name: smoke, run: 'while [ ! -f %s ]; do sleep 0.1; done; echo smoked'}
                     - name: deploy
                       needs: [build]
                       manual_approval: {approvers: [olga], timeout: 10m}
                       run: echo deployed
-                """);
+                """.formatted(smokeMayEnd));
         signIn(OPERATOR_TOKEN);
         browser.open(stack.schedulerUrl() + "/#/runs/" + runId);
         browser.clickNow("g.stage[data-stage='deploy'][data-status='AWAITING_APPROVAL']", ON_SCREEN_WITHIN);
         browser.await(By.id("decision-comment"), ON_SCREEN_WITHIN).sendKeys("looks good");
+        // Another stage ends while the operator writes: the page redraws, and what they wrote stays.
+        Files.createFile(smokeMayEnd);
+        browser.await(By.cssSelector("g.stage[data-stage='smoke'][data-status='SUCCEEDED']"), ON_SCREEN_WITHIN);
+        assertThat(browser.driver().findElement(By.id("decision-comment")).getAttribute("value")).isEqualTo("looks good");
         browser.awaitClickable(By.id("approve"), ON_SCREEN_WITHIN).click();
 
         browser.await(By.cssSelector("#run-status[data-status='SUCCEEDED']"), ON_SCREEN_WITHIN);

@@ -396,17 +396,29 @@ async function runPage(signal, runId) {
       h('div', { class: 'actions' }, buttons));
   }
 
+  // The same decision box across refreshes while its stage waits: an event arriving while the operator
+  // types must not take the comment away, nor the button under the pointer.
+  let decision = null;
+  function decisionBox(stage) {
+    if (stage.status !== 'AWAITING_APPROVAL' || stage.approval || !canOperate()) {
+      decision = null;
+      return null;
+    }
+    if (!decision || decision.stage !== stage.name) {
+      const comment = h('input', { id: 'decision-comment', placeholder: 'comment (optional)' });
+      const decide = action => () => act(action, { stage: stage.name, comment: comment.value || null });
+      decision = { stage: stage.name, comment, box: h('div', { class: 'actions' }, comment,
+        h('button', { id: 'approve', onclick: decide('approve') }, 'Approve'),
+        h('button', { id: 'reject', class: 'danger', onclick: decide('reject') }, 'Reject')) };
+    }
+    return decision.box;
+  }
+
   function renderDetail() {
     const stage = run.stages.find(s => s.name === selected);
     if (!stage) return;
-    const approval = [];
-    if (stage.status === 'AWAITING_APPROVAL' && !stage.approval && canOperate()) {
-      const comment = h('input', { id: 'decision-comment', placeholder: 'comment (optional)' });
-      approval.push(h('div', { class: 'actions' },
-        comment,
-        h('button', { id: 'approve', onclick: () => act('approve', { stage: stage.name, comment: comment.value || null }) }, 'Approve'),
-        h('button', { id: 'reject', class: 'danger', onclick: () => act('reject', { stage: stage.name, comment: comment.value || null }) }, 'Reject')));
-    }
+    const typing = decision && decision.stage === stage.name && document.activeElement === decision.comment;
+    const box = decisionBox(stage);
     fill(detail,
       h('h2', {}, stage.name, ' ', badge(stage.status)),
       kv([
@@ -425,7 +437,8 @@ async function runPage(signal, runId) {
       ].concat(Object.entries(stage.outputs || {}).map(([k, v]) => ['output ' + k, v]))
         .concat(Object.entries(stage.metrics || {}).map(([k, v]) => ['metric ' + k, v]))
         .concat((stage.artifacts || []).map(a => ['artifact', a.path + ' (' + a.sizeBytes + ' bytes) ' + a.location]))),
-      ...approval);
+      box);
+    if (typing && box) decision.comment.focus();
   }
 
   function followLogs(stage) {

@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +55,9 @@ public final class FakeSlack implements AutoCloseable {
     private final Map<String, String> idsByName;
     private final List<Posted> history = new CopyOnWriteArrayList<>();
     private final AtomicInteger rateLimitedFor = new AtomicInteger();
-    /** Message timestamps: Slack's "seconds.micros", unique per workspace here. */
-    private final AtomicLong clock = new AtomicLong(Instant.now().getEpochSecond() * 1_000_000);
+    private final Clock clock;
+    /** The last message's timestamp in microseconds: Slack's "seconds.micros" are the time of the post, unique here. */
+    private final AtomicLong lastTs = new AtomicLong();
     private volatile int retryAfterSeconds = 1;
     private volatile Duration answerAfter = Duration.ZERO;
     private volatile CountDownLatch held = new CountDownLatch(0);
@@ -61,7 +66,13 @@ public final class FakeSlack implements AutoCloseable {
 
     /** @param idsByName the workspace's channels, name (without #) to id */
     public FakeSlack(Map<String, String> idsByName) {
+        this(idsByName, Clock.systemUTC());
+    }
+
+    /** @param clock the time a message is posted at, which its {@code ts} says */
+    public FakeSlack(Map<String, String> idsByName, Clock clock) {
         this.idsByName = Map.copyOf(idsByName);
+        this.clock = clock;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         } catch (IOException e) {
@@ -180,7 +191,8 @@ public final class FakeSlack implements AutoCloseable {
             answer(exchange, path, authorization, body, 200, error);
             return;
         }
-        long micros = clock.incrementAndGet();
+        long now = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+        long micros = lastTs.updateAndGet(last -> Math.max(last + 1, now));
         String ts = String.format("%d.%06d", micros / 1_000_000, micros % 1_000_000);
         history.add(new Posted(channelId, ts, body));
         requests.add(new Request(path, authorization, body, Instant.now(), null));
@@ -225,14 +237,14 @@ public final class FakeSlack implements AutoCloseable {
         if (!idsByName.containsValue(channel)) {
             return json.createObjectNode().put("ok", false).put("error", "channel_not_found");
         }
-        double oldest = Double.parseDouble(query.getOrDefault("oldest", "0"));
+        BigDecimal oldest = new BigDecimal(query.getOrDefault("oldest", "0"));
         boolean metadata = "true".equals(query.get("include_all_metadata"));
         int limit = Integer.parseInt(query.getOrDefault("limit", "100"));
         int from = Integer.parseInt(query.getOrDefault("cursor", "0"));
         // Newest first, as Slack lists them.
         List<Posted> messages = history.stream().filter(m -> m.channelId().equals(channel))
-                .filter(m -> Double.parseDouble(m.ts()) > oldest)
-                .sorted((a, b) -> b.ts().compareTo(a.ts())).toList();
+                .filter(m -> new BigDecimal(m.ts()).compareTo(oldest) > 0)
+                .sorted(Comparator.comparing((Posted m) -> new BigDecimal(m.ts())).reversed()).toList();
         ObjectNode page = json.createObjectNode().put("ok", true);
         var listed = page.putArray("messages");
         messages.stream().skip(from).limit(limit).forEach(m -> {
