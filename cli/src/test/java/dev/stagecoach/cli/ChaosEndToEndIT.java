@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
  * Runs go on while their parts die: waves of runs are started while the scheduler, a worker
  * and the broker are killed with kill -9 in a random (seeded, printed) order and started
  * again. Every run must succeed, and the stages' own ledger must show every attempt once.
- * Bounded: five waves, one kill after each, and every kill waits for progress before the next.
+ * Bounded: one kill after each wave, every kill waits for progress before the next, and three
+ * waves (each part killed once) unless {@code -Dstagecoach.chaos.waves=N} asks for a longer soak.
  */
 class ChaosEndToEndIT {
 
-    static final int WAVES = 5;
+    static final int WAVES = Math.max(3, Integer.getInteger("stagecoach.chaos.waves", 3));
     static final int RUNS_PER_WAVE = 10;
     static final List<String> STAGES = List.of("fetch", "build", "ship");
 
