@@ -535,20 +535,10 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        List<String> names = new ArrayList<>(processes.keySet());
-        java.util.Collections.reverse(names);
-        for (String name : names) {
-            Process process = processes.remove(name);
-            process.destroy();
-            try {
-                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        Map<String, ProcessHandle> running = new LinkedHashMap<>();
+        processes.forEach((name, process) -> running.put(name, process.toHandle()));
+        processes.clear();
+        StackShutdown.stop(running, name -> { });
         stackFile.delete();
     }
 
