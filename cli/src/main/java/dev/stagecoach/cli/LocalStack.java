@@ -516,6 +516,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** A graceful stop (SIGTERM), as a platform's rolling update does; killed if it has not ended in time. */
+    public void stop(String name) {
+        Process process = processes.remove(name);
+        if (process != null) {
+            StackShutdown.stop(Map.of(name, process.toHandle()), stopped -> { });
+        }
+    }
+
     /** kill -9: no shutdown hook, no flush, no goodbye. */
     public void kill(String name) {
         Process process = processes.remove(name);

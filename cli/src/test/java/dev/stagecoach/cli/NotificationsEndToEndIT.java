@@ -17,6 +17,7 @@ import jakarta.mail.Address;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -226,6 +229,41 @@ class NotificationsEndToEndIT {
             assertThat(copies.subList(1, copies.size())).as("a second copy").allMatch(NotificationsEndToEndIT::flaggedAsPossibleDuplicate);
         });
         assertThat(webhookDeliveries(burst)).allSatisfy(d -> assertThat(d.idempotencyKey()).isEqualTo(d.body().path("dedupeId").asText()));
+    }
+
+    @Test
+    void aNotifierToldToStopFinishesTheDeliveryUnderWaySoThatTheNextStartSendsNothingAgain() throws Exception {
+        Topic<Notification> notifications = TOPICS.notifications();
+        String graceful = "graceful-" + System.currentTimeMillis();
+        Notification toWebhook = burstNotification(graceful + "-run", graceful + ":webhook", Channel.WEBHOOK);
+        slowWebhook.holdAnswers();
+        try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                notifications.keySerde().serializer(), notifications.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(notifications.name(), toWebhook.getRunId(), toWebhook));
+        }
+        await().atMost(DEADLINE).until(() -> webhookCopies(graceful).size() == 1);
+
+        // SIGTERM, as a rolling update sends it: the notifier waits for the webhook's answer before it ends.
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stack.stop(LocalStack.NOTIFIER));
+        await().atMost(DEADLINE).until(() -> notifierLog().contains("stopping once the deliveries under way have ended underWay=1"));
+        slowWebhook.releaseAnswers();
+        stopped.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(notifierLog()).contains("notification delivered dedupeId=" + toWebhook.getDedupeId())
+                .doesNotContain("stopping with deliveries under way");
+
+        long startsBefore = notifierLog().lines().filter(line -> line.contains("delivered notifications read back")).count();
+        stack.startService(LocalStack.NOTIFIER, LocalStack.NOTIFIER, NOTIFIER_OPTIONS);
+        stack.awaitReady(LocalStack.NOTIFIER);
+        await().atMost(DEADLINE).until(() -> notifierLog().lines().filter(line -> line.contains("delivered notifications read back"))
+                .count() > startsBefore);
+        await().during(Duration.ofSeconds(2)).atMost(DEADLINE).until(() -> webhookCopies(graceful).size() == 1);
+        assertThat(occurrences(notifierLog(), "notification resumed", graceful)).isZero();
+        assertThat(webhookDeliveries(graceful)).noneMatch(NotificationsEndToEndIT::flaggedAsPossibleDuplicate);
+    }
+
+    private static String notifierLog() throws IOException {
+        return Files.readString(stack.logsDir().resolve(LocalStack.NOTIFIER + ".log"));
     }
 
     @Test

@@ -3,14 +3,18 @@ package dev.stagecoach.notifier;
 import dev.stagecoach.events.Notification;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
 
 /**
  * The notifier's edge. Each record is acknowledged once its delivery has finished, which may
@@ -23,13 +27,34 @@ public class NotificationConsumer {
 
     static final String NO_VALUE = "record has no value, so there is no notification to deliver";
 
+    private static final Logger LOG = Logger.getLogger(NotificationConsumer.class);
+
     private final NotificationDispatcher dispatcher;
     private final InFlightLimit inFlight;
+    private final Duration shutdownGrace;
 
     @Inject
     public NotificationConsumer(NotificationDispatcher dispatcher, NotifierConfig config) {
         this.dispatcher = dispatcher;
         this.inFlight = new InFlightLimit(config.maxInFlight());
+        this.shutdownGrace = config.shutdownGrace();
+    }
+
+    /**
+     * Told to stop, the notifier takes no new notification and lets those under way end and be
+     * recorded: they are not resumed (and perhaps flagged as possible duplicates) by the next
+     * start. Runs before the Kafka connector and the clients the deliveries use are closed.
+     */
+    void finishDeliveriesUnderWay(@Observes ShutdownEvent stopping) throws InterruptedException {
+        int underWay = inFlight.taken();
+        if (underWay == 0) {
+            return;
+        }
+        LOG.infof("stopping once the deliveries under way have ended underWay=%d within=%s", underWay, shutdownGrace);
+        int left = inFlight.drain(shutdownGrace);
+        if (left > 0) {
+            LOG.warnf("stopping with deliveries under way; the next start resumes them underWay=%d", left);
+        }
     }
 
     /**

@@ -64,4 +64,12 @@ public interface NotifierConfig {
     /** Deliveries under way at once; further notifications wait in Kafka, not in memory. */
     @WithDefault("100")
     int maxInFlight();
+
+    /**
+     * How long a notifier told to stop (SIGTERM, a rolling update) lets the deliveries under way
+     * end, taking no new ones. What has not ended by then is resumed by the next start, as after
+     * a kill. Keep it below the time the platform waits before it kills (15 s for {@code down}).
+     */
+    @WithDefault("10s")
+    Duration shutdownGrace();
 }
