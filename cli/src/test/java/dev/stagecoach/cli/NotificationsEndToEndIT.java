@@ -13,9 +13,8 @@ import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.receivers.FakePagerDuty;
 import dev.stagecoach.testkit.receivers.FakeSlack;
+import dev.stagecoach.testkit.receivers.MailParts;
 import jakarta.mail.Address;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,14 +139,14 @@ class NotificationsEndToEndIT {
         // on_start: team@example.com and #deployments, for both runs.
         MimeMessage failedStart = awaitMail("team@example.com", failed);
         assertThat(failedStart.getSubject()).isEqualTo("[stagecoach] " + pipeline + " run " + failed + " started");
-        assertThat(part(failedStart, "text/plain")).contains("Started by: " + LocalStack.LOCAL_TOKEN_NAME);
+        assertThat(MailParts.text(failedStart, "text/plain")).contains("Started by: " + LocalStack.LOCAL_TOKEN_NAME);
         awaitMail("team@example.com", succeeded);
         // on_failure: oncall@example.com with the failed stage, its exit code and output, and pagerduty critical.
         MimeMessage failure = awaitMail("oncall@example.com", failed);
         assertThat(failure.getSubject()).isEqualTo("[stagecoach] " + pipeline + " run " + failed + " failed");
-        assertThat(part(failure, "text/plain")).contains("Failed stage: processing (exit code 3)",
+        assertThat(MailParts.text(failure, "text/plain")).contains("Failed stage: processing (exit code 3)",
                 "ERROR: checksum mismatch in part-0007", stack.schedulerUrl() + "/api/runs/" + failed + "/report");
-        assertThat(part(failure, "text/html")).contains("<code>processing</code> (exit code 3)", "checksum mismatch in part-0007");
+        assertThat(MailParts.text(failure, "text/html")).contains("<code>processing</code> (exit code 3)", "checksum mismatch in part-0007");
         assertThat(failure.getMessageID()).matches("<[0-9a-f]{32}@stagecoach\\.notifier>");
         assertThat(trigger.path("dedup_key").asText()).isEqualTo("stagecoach/" + pipeline);
         assertThat(trigger.path("payload").path("severity").asText()).isEqualTo("critical");
@@ -344,21 +343,6 @@ class NotificationsEndToEndIT {
         } catch (jakarta.mail.MessagingException e) {
             return "";
         }
-    }
-
-    private static String part(Part part, String type) throws Exception {
-        if (part.isMimeType(type)) {
-            return String.valueOf(part.getContent());
-        }
-        if (part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                String found = part(multipart.getBodyPart(i), type);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
     }
 
     private static Notification burstNotification(String runId, String dedupeId, Channel channel) {

@@ -8,13 +8,12 @@ import dev.stagecoach.events.Notification;
 import dev.stagecoach.events.Topic;
 import dev.stagecoach.events.Topics;
 import dev.stagecoach.testkit.KafkaBrokerResource;
+import dev.stagecoach.testkit.receivers.MailParts;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.mail.Address;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -82,8 +81,8 @@ class ChannelDeliveryTest {
         assertThat(Arrays.stream(mail.getFrom()).map(Address::toString)).containsExactly(ChannelReceiversResource.FROM);
         assertThat(mail.getMessageID()).isEqualTo(EmailDelivery.messageId(failure.getDedupeId()));
         assertThat(mail.getHeader(EmailDelivery.POSSIBLE_DUPLICATE)).isNull();
-        String text = part(mail, "text/plain");
-        String html = part(mail, "text/html");
+        String text = MailParts.text(mail, "text/plain");
+        String html = MailParts.text(mail, "text/html");
         assertThat(text).contains("Failed stage: processing (exit code 3)", "ERROR: checksum mismatch in part-0007 <bad>",
                 "Started by: ci-bot", "https://stagecoach.example.com/api/runs/" + failure.getRunId() + "/report");
         assertThat(html).contains("<code>processing</code> (exit code 3)", "checksum mismatch in part-0007 &lt;bad&gt;",
@@ -170,21 +169,5 @@ class ChannelDeliveryTest {
         } catch (jakarta.mail.MessagingException e) {
             return "";
         }
-    }
-
-    /** The first part of the given type, however deep the alternatives are nested. */
-    private static String part(Part part, String type) throws Exception {
-        if (part.isMimeType(type)) {
-            return String.valueOf(part.getContent());
-        }
-        if (part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                String found = part(multipart.getBodyPart(i), type);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
     }
 }
