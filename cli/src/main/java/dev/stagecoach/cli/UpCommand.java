@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,7 +59,7 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return Stagecoach.FAILED;
         }
-        printWhereThingsAre(stack, kafkaConfig == null ? null : kafkaConfig.toString(), pools.toString());
+        printWhereThingsAre(stack, kafkaConfig == null ? null : kafkaConfig.toString(), pools);
         return Stagecoach.OK;
     }
 
@@ -83,14 +82,11 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return Stagecoach.FAILED;
         }
-        String pools = recorded.workers() == null ? "" : recorded.workers().values().stream()
-                .collect(Collectors.groupingBy(pool -> pool, java.util.LinkedHashMap::new, Collectors.counting()))
-                .entrySet().stream().map(pool -> pool.getKey() + "=" + pool.getValue()).collect(Collectors.joining(", "));
-        printWhereThingsAre(stack, recorded.kafkaConfig(), pools);
+        printWhereThingsAre(stack, recorded.kafkaConfig(), WorkerPools.ofWorkers(recorded.workers() == null ? Map.of() : recorded.workers()));
         return Stagecoach.OK;
     }
 
-    private static void printWhereThingsAre(LocalStack stack, String kafkaConfig, String pools) {
+    private static void printWhereThingsAre(LocalStack stack, String kafkaConfig, WorkerPools pools) {
         System.out.println("Kafka      " + stack.bootstrapServers() + (kafkaConfig == null ? "" : "  (" + kafkaConfig + ")"));
         System.out.println("dashboard  " + stack.schedulerUrl() + "/#token=" + stack.token() + "  (signs you in as admin for this browser session)");
         System.out.println("scheduler  " + stack.schedulerUrl() + "  (API under /api, health /q/health, metrics /q/metrics)");

@@ -51,6 +51,13 @@ record WorkerPools(Map<String, Integer> counts) {
         return new WorkerPools(counts);
     }
 
+    /** The pools that started these workers, from {@link #poolByWorker()} as a stack file keeps it. */
+    static WorkerPools ofWorkers(Map<String, String> poolByWorker) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        poolByWorker.values().forEach(pool -> counts.merge(pool, 1, Integer::sum));
+        return new WorkerPools(counts);
+    }
+
     /**
      * The process name (and worker id) of the {@code n}th worker of a pool, from 1. The first
      * default worker keeps the stack's historical name, so its log stays {@code stage-workers.log}.

@@ -1,9 +1,9 @@
 package dev.stagecoach.notifier;
 
 import dev.stagecoach.events.Notification;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -47,10 +47,10 @@ public class NotificationConsumer {
      */
     void finishDeliveriesUnderWay(@Observes ShutdownEvent stopping) throws InterruptedException {
         int underWay = inFlight.taken();
-        if (underWay == 0) {
-            return;
+        if (underWay > 0) {
+            LOG.infof("stopping once the deliveries under way have ended underWay=%d within=%s", underWay, shutdownGrace);
         }
-        LOG.infof("stopping once the deliveries under way have ended underWay=%d within=%s", underWay, shutdownGrace);
+        // Drains even when nothing is under way: no delivery may begin while the connector closes.
         int left = inFlight.drain(shutdownGrace);
         if (left > 0) {
             LOG.warnf("stopping with deliveries under way; the next start resumes them underWay=%d", left);
